@@ -1,0 +1,208 @@
+// Events: the fixed-layout structs a feed decoder writes and the core thread consumes.
+//
+// Every event is trivially copyable, fixed size and venue-neutral: decoders in feeds/ fill
+// them, queues in core/ carry them by value, book/ applies them. Nothing here allocates, and
+// nothing here knows JSON, sockets or any venue's field names.
+//
+// An Event is a tagged union: `header.kind` says which member is live. A decoder that rejects a
+// frame sets `header.kind = EventKind::none`, so a half-written event never looks valid.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "mde/core/decimal.hpp"
+#include "mde/core/fixed_string.hpp"
+#include "mde/core/instrument.hpp"
+
+namespace mde {
+
+enum class Venue : std::uint8_t { unknown, coinone, btse, deflow };
+enum class EventKind : std::uint8_t { none, book, trade, order, asset, ticker, control };
+
+// Common to every event. Timestamps are nanoseconds since the Unix epoch; 0 means absent.
+struct EventHeader {
+  std::int64_t exchange_ns;   // the venue's event time, normalised to ns
+  std::int64_t receive_ns;    // when the frame was read off the socket (or from the capture)
+  std::uint32_t connection;   // which feed connection produced it
+  InstrumentId instrument;    // kNoInstrument for account-wide events (assets, most control)
+  EventKind kind;
+  Venue venue;
+};
+static_assert(sizeof(EventHeader) == 24);
+
+enum class Side : std::uint8_t { buy, sell };
+
+// ---- Order book ------------------------------------------------------------------------------
+
+inline constexpr std::size_t kMaxBookLevels = 64;  // per side; Coinone sends 16, BTSE up to 50
+
+struct PriceLevel {
+  Decimal price;
+  Decimal qty;  // zero in a delta removes the level
+};
+
+enum class BookAction : std::uint8_t { snapshot, delta };
+
+// Levels are in wire order; book/ sorts them (Coinone sends asks worst-first).
+struct BookUpdate {
+  std::uint64_t id;       // book id or sequence number; larger is newer
+  std::uint64_t prev_id;  // sequence number this delta follows; 0 when the venue has none
+  BookAction action;
+  std::uint8_t bid_count;
+  std::uint8_t ask_count;
+  PriceLevel bids[kMaxBookLevels];
+  PriceLevel asks[kMaxBookLevels];
+};
+
+// ---- Public trade ----------------------------------------------------------------------------
+
+struct Trade {
+  ExchangeId id;
+  Decimal price;
+  Decimal qty;
+  // The aggressor. Coinone's is_seller_maker == true means the buyer took liquidity: buy.
+  Side taker_side;
+};
+
+// ---- Ticker ----------------------------------------------------------------------------------
+
+enum TickerField : std::uint32_t {
+  kTickerAskBestPrice = 1u << 0,  // absent (null) when the ask side is empty
+  kTickerAskBestQty = 1u << 1,
+  kTickerBidBestPrice = 1u << 2,
+  kTickerBidBestQty = 1u << 3,
+};
+
+struct Ticker {
+  std::uint64_t id;
+  Notional quote_volume;  // 24h values can exceed Decimal's range
+  Notional target_volume;
+  Notional yesterday_quote_volume;
+  Notional yesterday_target_volume;
+  Decimal high, low, first, last;
+  Decimal yesterday_high, yesterday_low, yesterday_first, yesterday_last;
+  Decimal volume_power;
+  Decimal ask_best_price, ask_best_qty, bid_best_price, bid_best_qty;
+  std::uint32_t present;  // TickerField bits for the optional values
+};
+
+// ---- Private order events --------------------------------------------------------------------
+
+// What the venue says happened to the order, in venue-neutral terms.
+enum class OrderEventType : std::uint8_t {
+  unknown,              // a status the decoder has never seen; venue_status keeps the text
+  pending_trigger,      // stop order waiting for its trigger
+  open,                 // resting (or accepted), no fill in this event
+  fill,                 // a fill happened; the order may still be open
+  filled,               // fully filled (terminal); may repeat the last fill's trade id
+  cancelled,            // terminal
+  cancelled_post_only,  // terminal: a post-only order would have taken liquidity
+  rejected,             // terminal
+};
+
+enum class OrderType : std::uint8_t { unknown, limit, market, stop_limit };
+enum class Tristate : std::uint8_t { unknown, no, yes };
+
+// Which optional values of an OrderEvent are present (the wire sends null for the rest).
+enum OrderField : std::uint16_t {
+  kOrderPrice = 1u << 0,
+  kOrderQty = 1u << 1,
+  kOrderAmount = 1u << 2,
+  kExecutedPrice = 1u << 3,
+  kExecutedQty = 1u << 4,  // fill qty, or the cancelled qty on a cancel
+  kExecutedFee = 1u << 5,
+  kRemainQty = 1u << 6,
+  kRemainAmount = 1u << 7,
+  kPreventedQty = 1u << 8,
+  kTradeId = 1u << 9,
+  kClientOrderId = 1u << 10,
+};
+
+struct OrderEvent {
+  ExchangeId order_id;
+  ExchangeId trade_id;
+  ExchangeId client_order_id;
+  FixedString<23> venue_status;  // the status text as sent, for diagnostics
+  Decimal order_price, order_qty, order_amount;
+  Decimal executed_price, executed_qty, executed_fee;
+  Decimal remain_qty, remain_amount, prevented_qty;
+  std::int64_t executed_ns;  // 0 = absent
+  std::int64_t order_ns;     // 0 = absent
+  std::uint16_t present;     // OrderField bits
+  OrderEventType type;
+  Side side;
+  OrderType order_type;
+  Tristate is_maker;
+
+  [[nodiscard]] bool has(OrderField f) const noexcept { return (present & f) != 0; }
+};
+
+// ---- Private balance events ------------------------------------------------------------------
+
+inline constexpr std::size_t kMaxAssetsPerEvent = 8;
+
+struct AssetBalance {
+  CurrencyCode currency;
+  Decimal available;  // orderable, after the change
+  Decimal locked;     // held by open orders; available + locked = total
+};
+
+enum class AssetChangeReason : std::uint8_t {
+  unknown, deposit, withdrawal, cancel_withdrawal, order, trade, cancel, cancel_post_only
+};
+
+struct AssetEvent {
+  AssetBalance assets[kMaxAssetsPerEvent];
+  ExchangeId order_id;  // empty when absent
+  ExchangeId trade_id;
+  ExchangeId client_order_id;
+  std::uint8_t count;
+  AssetChangeReason reason;
+};
+
+// ---- Control frames --------------------------------------------------------------------------
+
+enum class ControlType : std::uint8_t { connected, subscribed, unsubscribed, pong, error };
+enum class Channel : std::uint8_t { none, book, trade, ticker, candles, orders, assets };
+
+struct Control {
+  ExchangeId session_id;     // CONNECTED
+  FixedString<63> message;   // ERROR text (cut to fit; it is diagnostic only)
+  FixedString<23> field;     // ERROR: which request field was bad, if the venue says
+  std::int64_t error_code;   // ERROR; 0 otherwise
+  ControlType type;
+  Channel channel;
+  std::uint8_t topic_count;  // SUBSCRIBED/UNSUBSCRIBED: how many topics were echoed
+};
+
+// ---- The tagged union ------------------------------------------------------------------------
+
+struct Event {
+  EventHeader header;
+  union {
+    BookUpdate book;
+    Trade trade;
+    Ticker ticker;
+    OrderEvent order;
+    AssetEvent asset;
+    Control control;
+  };
+
+  Event() noexcept : header{} {}  // header zeroed (kind none); the payload is left as is
+};
+
+static_assert(std::is_trivially_copyable_v<Event> && std::is_trivially_destructible_v<Event>);
+static_assert(std::is_trivially_default_constructible_v<BookUpdate> &&
+              std::is_trivially_default_constructible_v<OrderEvent>);
+static_assert(sizeof(PriceLevel) == 16);
+static_assert(sizeof(BookUpdate) == 24 + 2 * kMaxBookLevels * sizeof(PriceLevel));
+static_assert(sizeof(Trade) == 72);
+static_assert(sizeof(OrderEvent) == 264);
+static_assert(sizeof(AssetEvent) == 408);
+// The queue element: a book snapshot dominates. Changing it changes queue memory and hop cost.
+static_assert(alignof(Event) == 16 && sizeof(Event) == 2112,
+              "Event layout changed: update docs/ARCHITECTURE.md (queue element size)");
+
+}  // namespace mde

@@ -1,0 +1,283 @@
+// Field readers over simdjson On-Demand values, shared by the venue decoders.
+//
+// Each reader consumes one value and returns a DecodeStatus; none allocates or throws. Strings that
+// must be exact machine tokens (decimals, enums) are read raw from the input buffer, without
+// unescaping: an escape inside them is simply invalid. Identifiers go through get_string(), which
+// unescapes into the parser's own buffer.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <string_view>
+
+#include "mde/core/decimal.hpp"
+#include "mde/core/events.hpp"
+#include "mde/core/fixed_string.hpp"
+#include "mde/core/timestamp.hpp"
+#include "mde/feeds/decode_status.hpp"
+
+namespace mde::json {
+
+namespace od = simdjson::ondemand;
+
+// Nesting allowed inside a skipped (unknown) value: real frames never nest more than 4 deep.
+inline constexpr int kMaxSkipDepth = 16;
+
+[[nodiscard]] inline DecodeStatus map_error(simdjson::error_code e) noexcept {
+  switch (e) {
+    case simdjson::SUCCESS: return DecodeStatus::ok;
+    case simdjson::EMPTY: return DecodeStatus::empty_input;
+    case simdjson::CAPACITY: return DecodeStatus::frame_too_large;
+    case simdjson::UTF8_ERROR: return DecodeStatus::invalid_utf8;
+    case simdjson::DEPTH_ERROR: return DecodeStatus::nesting_too_deep;
+    case simdjson::INCORRECT_TYPE: return DecodeStatus::wrong_type;
+    case simdjson::NUMBER_ERROR:
+    case simdjson::NUMBER_OUT_OF_RANGE: return DecodeStatus::bad_number;
+    case simdjson::TRAILING_CONTENT: return DecodeStatus::trailing_content;
+    default: return DecodeStatus::malformed_json;
+  }
+}
+
+// The bytes between a raw string's opening quote and its closing quote. `raw` points just past
+// the opening quote; stage 1 guarantees a closing quote exists. Sets `escaped` if a backslash
+// appears (the view is then the escaped text).
+[[nodiscard]] inline std::string_view raw_string_view(const char* raw, bool& escaped) noexcept {
+  const char* q = raw;
+  escaped = false;
+  while (*q != '"') {
+    if (*q == '\\') {
+      escaped = true;
+      q += 2;
+    } else {
+      ++q;
+    }
+  }
+  return {raw, static_cast<std::size_t>(q - raw)};
+}
+
+[[nodiscard]] inline std::string_view key_view(od::field& f) noexcept {
+  bool escaped;
+  return raw_string_view(f.key().raw(), escaped);
+}
+
+// Skips a value the decoder does not want, refusing absurd nesting instead of trusting it.
+[[nodiscard]] inline DecodeStatus skip_bounded(od::value v, int depth = 0) noexcept {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return map_error(e);
+  if (t == od::json_type::object) {
+    if (depth >= kMaxSkipDepth) return DecodeStatus::nesting_too_deep;
+    od::object o;
+    if (auto e = v.get_object().get(o)) return map_error(e);
+    for (auto fr : o) {
+      od::field f;
+      if (auto e = std::move(fr).get(f)) return map_error(e);
+      if (auto s = skip_bounded(f.value(), depth + 1); s != DecodeStatus::ok) return s;
+    }
+    return DecodeStatus::ok;
+  }
+  if (t == od::json_type::array) {
+    if (depth >= kMaxSkipDepth) return DecodeStatus::nesting_too_deep;
+    od::array a;
+    if (auto e = v.get_array().get(a)) return map_error(e);
+    for (auto er : a) {
+      od::value ev;
+      if (auto e = std::move(er).get(ev)) return map_error(e);
+      if (auto s = skip_bounded(ev, depth + 1); s != DecodeStatus::ok) return s;
+    }
+    return DecodeStatus::ok;
+  }
+  // Scalars: the raw token is enough to step over; its validity is not our business.
+  (void)v.raw_json_token();
+  return DecodeStatus::ok;
+}
+
+// True (and the value consumed) when the value is JSON null.
+[[nodiscard]] inline DecodeStatus check_null(od::value& v, bool& is_null) noexcept {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return map_error(e);
+  is_null = t == od::json_type::null;
+  if (is_null) {
+    bool n;
+    if (auto e = v.is_null().get(n)) return map_error(e);
+    if (!n) return DecodeStatus::malformed_json;  // "nul", "nulll"
+  }
+  return DecodeStatus::ok;
+}
+
+// A string token without unescaping (enums, decimals). Escapes make it a bad value.
+[[nodiscard]] inline DecodeStatus read_token(od::value& v, std::string_view& out) noexcept {
+  od::raw_json_string raw;
+  if (auto e = v.get_raw_json_string().get(raw)) return map_error(e);
+  bool escaped;
+  out = raw_string_view(raw.raw(), escaped);
+  return escaped ? DecodeStatus::bad_value : DecodeStatus::ok;
+}
+
+// Text with escapes resolved (identifiers). The view lives until the next decode.
+[[nodiscard]] inline DecodeStatus read_text(od::value& v, std::string_view& out) noexcept {
+  if (auto e = v.get_string().get(out)) return map_error(e);
+  return DecodeStatus::ok;
+}
+
+template <std::size_t N>
+[[nodiscard]] inline DecodeStatus read_fixed(od::value& v, FixedString<N>& out) noexcept {
+  std::string_view s;
+  if (auto st = read_text(v, s); st != DecodeStatus::ok) return st;
+  return out.assign(s) ? DecodeStatus::ok : DecodeStatus::field_too_long;
+}
+
+// Like read_fixed, but null leaves the string empty and `present` false.
+template <std::size_t N>
+[[nodiscard]] inline DecodeStatus read_fixed_nullable(od::value& v, FixedString<N>& out,
+                                                      bool& present) noexcept {
+  bool is_null;
+  if (auto st = check_null(v, is_null); st != DecodeStatus::ok) return st;
+  present = !is_null;
+  if (is_null) {
+    out.clear();
+    return DecodeStatus::ok;
+  }
+  return read_fixed(v, out);
+}
+
+// The text of a number token, without the whitespace the raw token may carry.
+[[nodiscard]] inline DecodeStatus read_number_token(od::value& v, std::string_view& out) noexcept {
+  out = v.raw_json_token();
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\n' || out.back() == '\r' ||
+                          out.back() == '\t')) {
+    out.remove_suffix(1);
+  }
+  return DecodeStatus::ok;
+}
+
+// A decimal sent as a string ("688.3") or as a bare JSON number (688.3), parsed exactly.
+// null gives present == false. Anything else is wrong_type.
+template <class D>
+[[nodiscard]] inline DecodeStatus read_decimal(od::value& v, D& out, bool& present) noexcept {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return map_error(e);
+  std::string_view text;
+  switch (t) {
+    case od::json_type::string:
+      if (auto st = read_token(v, text); st != DecodeStatus::ok) {
+        return st == DecodeStatus::bad_value ? DecodeStatus::bad_number : st;
+      }
+      break;
+    case od::json_type::number:
+      if (auto st = read_number_token(v, text); st != DecodeStatus::ok) return st;
+      break;
+    case od::json_type::null: {
+      bool is_null;
+      if (auto st = check_null(v, is_null); st != DecodeStatus::ok) return st;
+      present = false;
+      return DecodeStatus::ok;
+    }
+    default:
+      return DecodeStatus::wrong_type;
+  }
+  present = true;
+  return D::parse(text, out) == DecimalError::ok ? DecodeStatus::ok : DecodeStatus::bad_number;
+}
+
+// An unsigned integer id sent as a digit string ("1693560155038001") or a JSON number.
+[[nodiscard]] inline DecodeStatus read_u64(od::value& v, std::uint64_t& out) noexcept {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return map_error(e);
+  std::string_view text;
+  if (t == od::json_type::string) {
+    if (auto st = read_token(v, text); st != DecodeStatus::ok) return DecodeStatus::bad_number;
+  } else if (t == od::json_type::number) {
+    if (auto st = read_number_token(v, text); st != DecodeStatus::ok) return st;
+  } else {
+    return t == od::json_type::null ? DecodeStatus::missing_field : DecodeStatus::wrong_type;
+  }
+  if (text.empty() || text.size() > 20) return DecodeStatus::bad_number;
+  std::uint64_t r = 0;
+  for (char c : text) {
+    const unsigned d = static_cast<unsigned char>(c - '0');
+    if (d > 9) return DecodeStatus::bad_number;
+    if (__builtin_mul_overflow(r, 10u, &r) || __builtin_add_overflow(r, d, &r)) {
+      return DecodeStatus::bad_number;
+    }
+  }
+  out = r;
+  return DecodeStatus::ok;
+}
+
+// An epoch timestamp (s, ms, us or ns; see normalise_epoch_to_ns) as a JSON integer.
+// null and 0 both mean absent (out = 0).
+[[nodiscard]] inline DecodeStatus read_epoch_ns(od::value& v, std::int64_t& out) noexcept {
+  bool is_null;
+  if (auto st = check_null(v, is_null); st != DecodeStatus::ok) return st;
+  if (is_null) {
+    out = 0;
+    return DecodeStatus::ok;
+  }
+  std::int64_t raw;
+  if (auto e = v.get_int64().get(raw)) return map_error(e);
+  const std::int64_t ns = normalise_epoch_to_ns(raw);
+  if (ns < 0) return DecodeStatus::bad_number;
+  out = ns;
+  return DecodeStatus::ok;
+}
+
+[[nodiscard]] inline DecodeStatus read_tristate(od::value& v, Tristate& out) noexcept {
+  bool is_null;
+  if (auto st = check_null(v, is_null); st != DecodeStatus::ok) return st;
+  if (is_null) {
+    out = Tristate::unknown;
+    return DecodeStatus::ok;
+  }
+  bool b;
+  if (auto e = v.get_bool().get(b)) return map_error(e);
+  out = b ? Tristate::yes : Tristate::no;
+  return DecodeStatus::ok;
+}
+
+// Keys of one JSON object in both wire formats; lookup by the frame's format.
+struct KeySpec {
+  std::string_view long_key;
+  std::string_view short_key;
+};
+
+enum class Format : std::uint8_t { long_keys, short_keys };
+
+template <std::size_t N>
+[[nodiscard]] inline int find_key(const KeySpec (&keys)[N], std::string_view key,
+                                  Format f) noexcept {
+  for (std::size_t i = 0; i < N; ++i) {
+    if ((f == Format::short_keys ? keys[i].short_key : keys[i].long_key) == key) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+// Bit set of keys seen in one object, for duplicate and required-field checks.
+class SeenKeys {
+ public:
+  // False when the key was already seen.
+  [[nodiscard]] bool mark(int index) noexcept {
+    const std::uint32_t bit = 1u << index;
+    if (bits_ & bit) return false;
+    bits_ |= bit;
+    return true;
+  }
+  [[nodiscard]] bool has(int index) const noexcept { return (bits_ >> index) & 1u; }
+  // The first index in `required` not seen, or -1.
+  [[nodiscard]] int first_missing(std::uint32_t required) const noexcept {
+    const std::uint32_t missing = required & ~bits_;
+    return missing == 0 ? -1 : __builtin_ctz(missing);
+  }
+
+ private:
+  std::uint32_t bits_ = 0;
+};
+
+template <class... I>
+[[nodiscard]] constexpr std::uint32_t bits(I... indices) noexcept {
+  return ((1u << static_cast<int>(indices)) | ...);
+}
+
+}  // namespace mde::json

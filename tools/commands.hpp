@@ -1,0 +1,11 @@
+// Subcommands of the `mde` tool. Each takes the arguments after its name and returns the exit
+// code. The tool prints; the libraries never do.
+#pragma once
+
+#include <span>
+
+namespace mde::tools {
+
+int run_decode(std::span<char* const> args);
+
+}  // namespace mde::tools

@@ -1,0 +1,28 @@
+// mde: the engine's command-line tool.
+#include <cstdio>
+#include <cstring>
+#include <span>
+
+#include "commands.hpp"
+
+namespace {
+
+void usage() {
+  std::fputs(
+      "usage: mde <command> [args]\n"
+      "  decode FILE      decode one frame per line and print each event or rejection reason\n",
+      stderr);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage();
+    return 2;
+  }
+  const std::span<char* const> rest(argv + 2, static_cast<std::size_t>(argc - 2));
+  if (std::strcmp(argv[1], "decode") == 0) return mde::tools::run_decode(rest);
+  usage();
+  return 2;
+}

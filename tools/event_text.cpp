@@ -47,6 +47,7 @@ std::string_view to_string(ControlType t) noexcept {
     case ControlType::unsubscribed: return "unsubscribed";
     case ControlType::pong: return "pong";
     case ControlType::error: return "error";
+    case ControlType::dropped: return "dropped";
   }
   return "?";
 }

@@ -397,6 +397,7 @@ DecodeResult Decoder::Impl::decode(FrameView frame, Event& out) noexcept {
 
   out.header.exchange_ns = rt == ResponseType::data ? out.header.exchange_ns : 0;
   out.header.receive_ns = 0;
+  out.header.enqueue_tsc = 0;
   out.header.connection = options.connection;
   out.header.venue = Venue::coinone;
   if (rt == ResponseType::data) return {};  // decode_data set kind, instrument and timestamp

@@ -25,12 +25,13 @@ enum class EventKind : std::uint8_t { none, book, trade, order, asset, ticker, c
 struct EventHeader {
   std::int64_t exchange_ns;   // the venue's event time, normalised to ns
   std::int64_t receive_ns;    // when the frame was read off the socket (or from the capture)
+  std::uint64_t enqueue_tsc;  // producer's TSC stamp at hand-off (queue-hop latency); 0 if unset
   std::uint32_t connection;   // which feed connection produced it
   InstrumentId instrument;    // kNoInstrument for account-wide events (assets, most control)
   EventKind kind;
   Venue venue;
 };
-static_assert(sizeof(EventHeader) == 24);
+static_assert(sizeof(EventHeader) == 32);
 
 enum class Side : std::uint8_t { buy, sell };
 
@@ -164,7 +165,10 @@ struct AssetEvent {
 
 // ---- Control frames --------------------------------------------------------------------------
 
-enum class ControlType : std::uint8_t { connected, subscribed, unsubscribed, pong, error };
+// `dropped` never comes from a venue: a producer using the opt-in drop policy emits it after a
+// full queue made it drop events (error_code = how many), so the core thread can mark the
+// affected book (header.instrument) or order stream stale.
+enum class ControlType : std::uint8_t { connected, subscribed, unsubscribed, pong, error, dropped };
 enum class Channel : std::uint8_t { none, book, trade, ticker, candles, orders, assets };
 
 struct Control {

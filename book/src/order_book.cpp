@@ -1,0 +1,224 @@
+#include "mde/book/order_book.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace mde {
+namespace {
+
+// The side's ordering: bids best = highest price, asks best = lowest.
+template <bool kBid>
+[[nodiscard]] constexpr bool better(Decimal a, Decimal b) noexcept {
+  if constexpr (kBid) {
+    return a > b;
+  } else {
+    return a < b;
+  }
+}
+
+[[nodiscard]] inline bool same_level(const PriceLevel& a, const PriceLevel& b) noexcept {
+  return a.price == b.price && a.qty == b.qty;
+}
+
+constexpr int kMalformed = -1;
+
+// Copies one side of a snapshot into `out`, best first, without zero-quantity levels. Returns
+// the level count, or kMalformed for a negative quantity or a price given twice. The common
+// wire orders (already sorted, or exactly reversed as Coinone's asks) cost one pass.
+template <bool kBid>
+[[nodiscard]] int normalise(const PriceLevel* in, std::size_t n, PriceLevel* out) noexcept {
+  std::size_t m = 0;
+  bool in_order = true;
+  bool reversed = true;
+  for (std::size_t i = 0; i < n; ++i) {
+    const PriceLevel level = in[i];
+    if (level.qty.mantissa() <= 0) {
+      if (level.qty.is_negative()) return kMalformed;
+      continue;  // an empty level says nothing
+    }
+    if (m != 0) {
+      const Decimal prev = out[m - 1].price;
+      in_order &= better<kBid>(prev, level.price);
+      reversed &= better<kBid>(level.price, prev);
+    }
+    out[m++] = level;
+  }
+  if (in_order) return static_cast<int>(m);  // strictly ordered: no duplicates either
+  if (reversed) {
+    std::reverse(out, out + m);
+    return static_cast<int>(m);
+  }
+  // Unordered (BTSE deltas are; snapshots may be): insertion sort, small n.
+  for (std::size_t i = 1; i < m; ++i) {
+    const PriceLevel x = out[i];
+    std::size_t j = i;
+    for (; j > 0 && better<kBid>(x.price, out[j - 1].price); --j) out[j] = out[j - 1];
+    out[j] = x;
+  }
+  for (std::size_t i = 1; i < m; ++i) {
+    if (out[i].price == out[i - 1].price) return kMalformed;
+  }
+  return static_cast<int>(m);
+}
+
+// Overwrites side[0, count) with fresh[0, m). Returns the first index that differs, or kNone
+// when the side is unchanged; only the differing tail is copied.
+[[nodiscard]] std::uint8_t replace_side(PriceLevel* side, std::uint32_t& count,
+                                        const PriceLevel* fresh, std::size_t m) noexcept {
+  const std::size_t common = std::min<std::size_t>(count, m);
+  std::size_t i = 0;
+  while (i < common && same_level(side[i], fresh[i])) ++i;
+  if (i == common && count == m) return BookChange::kNone;
+  std::memcpy(side + i, fresh + i, (m - i) * sizeof(PriceLevel));
+  count = static_cast<std::uint32_t>(m);
+  return static_cast<std::uint8_t>(i);
+}
+
+// Result of setting one level: the index it touched, or one of these.
+constexpr int kUnchanged = -1;
+constexpr int kOverflow = -2;
+
+// Sets the absolute quantity at `level.price` (0 deletes). Keeps the side sorted and free of
+// empty levels.
+template <bool kBid>
+[[nodiscard]] int set_level(PriceLevel* side, std::uint32_t& count,
+                            const PriceLevel level) noexcept {
+  // First index whose price is not better than level.price (lower_bound in side order).
+  std::size_t lo = 0;
+  std::size_t len = count;
+  while (len > 0) {
+    const std::size_t half = len >> 1;
+    if (better<kBid>(side[lo + half].price, level.price)) {
+      lo += half + 1;
+      len -= half + 1;
+    } else {
+      len = half;
+    }
+  }
+  const bool found = lo < count && side[lo].price == level.price;
+  if (level.qty.is_zero()) {
+    if (!found) return kUnchanged;  // BTSE deletes levels that left its window; may be absent
+    std::memmove(side + lo, side + lo + 1, (count - lo - 1) * sizeof(PriceLevel));
+    --count;
+    return static_cast<int>(lo);
+  }
+  if (found) {
+    if (side[lo].qty == level.qty) return kUnchanged;
+    side[lo].qty = level.qty;
+    return static_cast<int>(lo);
+  }
+  if (count == OrderBook::kCapacity) return kOverflow;
+  std::memmove(side + lo + 1, side + lo, (count - lo) * sizeof(PriceLevel));
+  side[lo] = level;
+  ++count;
+  return static_cast<int>(lo);
+}
+
+// Applies one side of a delta; records the shallowest index touched in `from`.
+template <bool kBid>
+[[nodiscard]] BookApply apply_side(PriceLevel* side, std::uint32_t& count, const PriceLevel* in,
+                                   std::size_t n, std::uint8_t& from) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (in[i].qty.is_negative()) return BookApply::malformed;
+    const int at = set_level<kBid>(side, count, in[i]);
+    if (at == kOverflow) return BookApply::overflow;
+    if (at >= 0 && static_cast<std::uint8_t>(at) < from) from = static_cast<std::uint8_t>(at);
+  }
+  return BookApply::applied;
+}
+
+}  // namespace
+
+BookApply OrderBook::apply(const BookUpdate& u) noexcept {
+  change_ = BookChange{};
+  const BookApply r = u.action == BookAction::snapshot ? apply_snapshot(u) : apply_delta(u);
+  change_.result = r;
+  return r;
+}
+
+BookApply OrderBook::go_stale(BookApply why) noexcept {
+  switch (why) {
+    case BookApply::gap: ++counters_.gaps; break;
+    case BookApply::crossed: ++counters_.crossed; break;
+    case BookApply::overflow: ++counters_.overflows; break;
+    case BookApply::malformed: ++counters_.malformed; break;
+    default: break;
+  }
+  if (status_ != BookStatus::stale) {
+    status_ = BookStatus::stale;
+    change_.status_changed = true;
+    ++counters_.resync_requests;
+  }
+  return why;
+}
+
+BookApply OrderBook::apply_snapshot(const BookUpdate& u) noexcept {
+  if (status_ != BookStatus::empty && u.id <= last_id_) {
+    ++counters_.old_id_drops;
+    return BookApply::dropped_old_id;
+  }
+  if (u.bid_count > kCapacity || u.ask_count > kCapacity) return go_stale(BookApply::malformed);
+  const int nb = normalise<true>(u.bids, u.bid_count, scratch_bids_);
+  const int na = normalise<false>(u.asks, u.ask_count, scratch_asks_);
+  if (nb == kMalformed || na == kMalformed) return go_stale(BookApply::malformed);
+
+  change_.bids_from = replace_side(bids_, bid_count_, scratch_bids_, static_cast<std::size_t>(nb));
+  change_.asks_from = replace_side(asks_, ask_count_, scratch_asks_, static_cast<std::size_t>(na));
+  last_id_ = u.id;
+  ++counters_.snapshots;
+  if (crossed()) return go_stale(BookApply::crossed);
+  if (status_ != BookStatus::live) {
+    status_ = BookStatus::live;
+    change_.status_changed = true;
+  }
+  return BookApply::applied;
+}
+
+BookApply OrderBook::apply_delta(const BookUpdate& u) noexcept {
+  if (status_ == BookStatus::stale || status_ == BookStatus::resyncing) {
+    ++counters_.not_live_drops;
+    return BookApply::dropped_not_live;
+  }
+  if (status_ == BookStatus::empty) return go_stale(BookApply::gap);  // the snapshot was missed
+  if (u.id <= last_id_) {
+    ++counters_.old_id_drops;
+    return BookApply::dropped_old_id;
+  }
+  if (u.prev_id != last_id_) return go_stale(BookApply::gap);
+  if (u.bid_count > kCapacity || u.ask_count > kCapacity) return go_stale(BookApply::malformed);
+
+  // A failure part-way leaves a sorted, stale book: nothing reads it as live until a snapshot.
+  BookApply r = apply_side<true>(bids_, bid_count_, u.bids, u.bid_count, change_.bids_from);
+  if (r == BookApply::applied) {
+    r = apply_side<false>(asks_, ask_count_, u.asks, u.ask_count, change_.asks_from);
+  }
+  if (r != BookApply::applied) return go_stale(r);
+  last_id_ = u.id;
+  ++counters_.deltas;
+  if (crossed()) return go_stale(BookApply::crossed);
+  return BookApply::applied;
+}
+
+bool OrderBook::mark_stale() noexcept {
+  if (status_ == BookStatus::stale || status_ == BookStatus::resyncing) return false;
+  status_ = BookStatus::stale;
+  ++counters_.marked_stale;
+  ++counters_.resync_requests;
+  return true;
+}
+
+bool OrderBook::mark_resyncing() noexcept {
+  if (status_ != BookStatus::stale) return false;
+  status_ = BookStatus::resyncing;
+  return true;
+}
+
+void OrderBook::reset() noexcept {
+  bid_count_ = 0;
+  ask_count_ = 0;
+  last_id_ = 0;
+  status_ = BookStatus::empty;
+  change_ = BookChange{};
+}
+
+}  // namespace mde

@@ -7,5 +7,8 @@
 namespace mde::tools {
 
 int run_decode(std::span<char* const> args);
+int run_capture(std::span<char* const> args);
+int run_gen(std::span<char* const> args);
+int run_replay(std::span<char* const> args);
 
 }  // namespace mde::tools

@@ -10,7 +10,10 @@ namespace {
 void usage() {
   std::fputs(
       "usage: mde <command> [args]\n"
-      "  decode FILE      decode one frame per line and print each event or rejection reason\n",
+      "  decode FILE      decode one frame per line and print each event or rejection reason\n"
+      "  capture ...      convert captures (text <-> native) and summarise them; see 'mde capture'\n"
+      "  gen ...          write a synthetic Coinone capture; see 'mde gen'\n"
+      "  replay FILE      run a capture through the full pipeline; see 'mde replay --help'\n",
       stderr);
 }
 
@@ -23,6 +26,9 @@ int main(int argc, char** argv) {
   }
   const std::span<char* const> rest(argv + 2, static_cast<std::size_t>(argc - 2));
   if (std::strcmp(argv[1], "decode") == 0) return mde::tools::run_decode(rest);
+  if (std::strcmp(argv[1], "capture") == 0) return mde::tools::run_capture(rest);
+  if (std::strcmp(argv[1], "gen") == 0) return mde::tools::run_gen(rest);
+  if (std::strcmp(argv[1], "replay") == 0) return mde::tools::run_replay(rest);
   usage();
   return 2;
 }

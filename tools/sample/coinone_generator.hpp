@@ -1,0 +1,74 @@
+// CoinoneGenerator: synthetic Coinone WebSocket traffic for captures, benchmarks and demos.
+//
+// Produces an endless, deterministic (per seed) stream of server frames with the shape of the
+// real feed: several KRW markets; 16-level ORDERBOOK snapshots (asks worst-first, bids
+// best-first) whose prices walk on each market's tick grid; TRADE frames at or next to the touch
+// with is_seller_maker mixed; ids of the form <ms><3-digit counter> that only increase; a fixed
+// mix of SHORT and DEFAULT formats (chosen per subscription, as the venue does); and for `mixed`
+// also TICKER frames, MYORDER lifecycles (wait -> trade(s) -> trade_done repeating the final
+// fill; cancels; cancel_post_only; stop orders in watch) with the matching MYASSET balance
+// changes. Control frames: CONNECTED and SUBSCRIBED at the start, PONG every ~20 s per
+// connection, and rarely a repeated SUBSCRIBED followed by the same book id again (the venue's
+// duplicate-subscribe behaviour). receive_ns increases with bursty gaps (mostly tens to hundreds
+// of microseconds, sometimes tens of milliseconds), so recorded-pace replay is meaningful.
+//
+// Every frame decodes with coinone::Decoder (tests/feeds/capture_generator_test.cpp checks it).
+// Only integer arithmetic is used, so a seed gives the same bytes on every platform.
+//
+// Thread: tool side, one owner. The constructor allocates; next() may allocate for private
+// order bookkeeping. It is fast (well under a microsecond per frame), not allocation-free.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace mde::sample {
+
+enum class GenKind : std::uint8_t { trade_heavy, book_heavy, mixed };
+
+[[nodiscard]] bool parse_gen_kind(std::string_view text, GenKind& out) noexcept;
+[[nodiscard]] std::string_view to_string(GenKind kind) noexcept;
+
+// 2025-10-21T05:53:20Z: just after the last example event of seed 001, so the seed's order
+// lifecycle frames can be spliced into generated traffic without running backwards in time.
+inline constexpr std::int64_t kDefaultStartNs = 1'761'026'000'000'000'000;
+inline constexpr std::uint32_t kPublicConnection = 1;
+inline constexpr std::uint32_t kPrivateConnection = 2;  // mixed only
+
+struct GenOptions {
+  GenKind kind = GenKind::mixed;
+  std::uint64_t seed = 1;
+  std::int64_t start_ns = kDefaultStartNs;
+};
+
+struct GenFrame {
+  std::int64_t receive_ns;
+  std::uint32_t connection;
+  std::string_view text;  // valid until the next call to next()
+};
+
+// How many frames of each kind were produced so far.
+struct GenCounts {
+  std::uint64_t book = 0, trade = 0, ticker = 0, order = 0, asset = 0, control = 0;
+  [[nodiscard]] std::uint64_t total() const noexcept {
+    return book + trade + ticker + order + asset + control;
+  }
+};
+
+class CoinoneGenerator {
+ public:
+  explicit CoinoneGenerator(const GenOptions& options);
+  ~CoinoneGenerator();
+  CoinoneGenerator(const CoinoneGenerator&) = delete;
+  CoinoneGenerator& operator=(const CoinoneGenerator&) = delete;
+
+  [[nodiscard]] GenFrame next();
+  [[nodiscard]] const GenCounts& counts() const noexcept;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace mde::sample

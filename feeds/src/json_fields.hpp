@@ -61,6 +61,49 @@ inline constexpr int kMaxSkipDepth = 16;
   return raw_string_view(f.key().raw(), escaped);
 }
 
+// JSON's number grammar, -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, checked on a raw token.
+// simdjson's type() calls anything starting with '-' or a digit a number; the token itself is
+// only validated when a getter parses it, and the decoder reads most numbers raw.
+[[nodiscard]] constexpr bool is_json_number(std::string_view s) noexcept {
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  auto digits = [&] {
+    const std::size_t start = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < n && s[i] == '-') ++i;
+  if (i < n && s[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < n && s[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == n;
+}
+static_assert(is_json_number("0") && is_json_number("-0.5") && is_json_number("688.3") &&
+              is_json_number("1e5") && is_json_number("1.5E-3") && !is_json_number("") &&
+              !is_json_number("-") && !is_json_number("--1") && !is_json_number("1.2.3") &&
+              !is_json_number("0688") && !is_json_number("1.") && !is_json_number(".5") &&
+              !is_json_number("1e") && !is_json_number("+1") && !is_json_number("1x"));
+
+// A raw scalar token without the whitespace that may follow it up to the next structural.
+[[nodiscard]] inline std::string_view trimmed_token(od::value& v) noexcept {
+  std::string_view t = v.raw_json_token();
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t')) {
+    t.remove_suffix(1);
+  }
+  return t;
+}
+
 // Skips a value the decoder does not want, refusing absurd nesting instead of trusting it.
 [[nodiscard]] inline DecodeStatus skip_bounded(od::value v, int depth = 0) noexcept {
   od::json_type t;
@@ -87,9 +130,25 @@ inline constexpr int kMaxSkipDepth = 16;
     }
     return DecodeStatus::ok;
   }
-  // Scalars: the raw token is enough to step over; its validity is not our business.
-  (void)v.raw_json_token();
-  return DecodeStatus::ok;
+  // Scalars are validated too: simdjson's stage 1 only finds where tokens are, so `tru`, `nul`,
+  // `1.2.3` or a bad escape under an unknown key would otherwise make a non-JSON frame pass.
+  switch (t) {
+    case od::json_type::string: {
+      std::string_view unescaped;  // into the parser's string buffer: no allocation
+      if (auto e = v.get_string().get(unescaped)) return map_error(e);
+      return DecodeStatus::ok;
+    }
+    case od::json_type::number:
+      return is_json_number(trimmed_token(v)) ? DecodeStatus::ok : DecodeStatus::malformed_json;
+    case od::json_type::boolean: {
+      const std::string_view tok = trimmed_token(v);
+      return tok == "true" || tok == "false" ? DecodeStatus::ok : DecodeStatus::malformed_json;
+    }
+    case od::json_type::null:
+      return trimmed_token(v) == "null" ? DecodeStatus::ok : DecodeStatus::malformed_json;
+    default:
+      return DecodeStatus::malformed_json;
+  }
 }
 
 // True (and the value consumed) when the value is JSON null.
@@ -98,9 +157,9 @@ inline constexpr int kMaxSkipDepth = 16;
   if (auto e = v.type().get(t)) return map_error(e);
   is_null = t == od::json_type::null;
   if (is_null) {
-    bool n;
-    if (auto e = v.is_null().get(n)) return map_error(e);
-    if (!n) return DecodeStatus::malformed_json;  // "nul", "nulll"
+    // "nul", "nulll": simdjson calls these the wrong type; they are not JSON at all.
+    bool n = false;
+    if (v.is_null().get(n) != simdjson::SUCCESS || !n) return DecodeStatus::malformed_json;
   }
   return DecodeStatus::ok;
 }
@@ -141,13 +200,24 @@ template <std::size_t N>
   return read_fixed(v, out);
 }
 
-// The text of a number token, without the whitespace the raw token may carry.
+// The text of a number token, without the whitespace the raw token may carry. A token that is
+// not a JSON number at all (`--1`, `1.2.3`, `0688`) is malformed JSON, not merely a bad number.
 [[nodiscard]] inline DecodeStatus read_number_token(od::value& v, std::string_view& out) noexcept {
-  out = v.raw_json_token();
-  while (!out.empty() && (out.back() == ' ' || out.back() == '\n' || out.back() == '\r' ||
-                          out.back() == '\t')) {
-    out.remove_suffix(1);
-  }
+  out = trimmed_token(v);
+  return is_json_number(out) ? DecodeStatus::ok : DecodeStatus::malformed_json;
+}
+
+// A signed 64-bit integer sent as a JSON number. A number that is not an exact int64 (fraction,
+// exponent, out of range) is bad_number; any other JSON type is wrong_type.
+[[nodiscard]] inline DecodeStatus read_i64(od::value& v, std::int64_t& out) noexcept {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return map_error(e);
+  if (t != od::json_type::number) return DecodeStatus::wrong_type;
+  std::string_view text;
+  if (auto st = read_number_token(v, text); st != DecodeStatus::ok) return st;
+  std::int64_t r;
+  if (v.get_int64().get(r) != simdjson::SUCCESS) return DecodeStatus::bad_number;
+  out = r;
   return DecodeStatus::ok;
 }
 
@@ -205,6 +275,46 @@ template <class D>
   return DecodeStatus::ok;
 }
 
+// normalise_epoch_to_ns with a range check. That function multiplies unchecked: a seconds value
+// past 9'223'372'036 (year 2262), or a ms/us value past the same instant, overflows int64
+// (undefined behaviour, seen under UBSan with `"timestamp":100000000000`). Such a value is out of
+// range, not a time: false, and `out` untouched. Same unit rule, proved by the asserts below.
+[[nodiscard]] constexpr bool checked_epoch_to_ns(std::int64_t raw, std::int64_t& out) noexcept {
+  if (raw < 0) return false;
+  const std::int64_t unit = raw < 1'000'000'000'000         ? 1'000'000'000
+                            : raw < 1'000'000'000'000'000     ? 1'000'000
+                            : raw < 1'000'000'000'000'000'000 ? 1'000
+                                                              : 1;
+  std::int64_t ns;
+  if (__builtin_mul_overflow(raw, unit, &ns)) return false;  // (it writes the wrapped value)
+  out = ns;
+  return true;
+}
+
+namespace detail {
+[[nodiscard]] constexpr bool agrees_with_core(std::int64_t raw) noexcept {
+  std::int64_t ns = -2;
+  return checked_epoch_to_ns(raw, ns) && ns == normalise_epoch_to_ns(raw);
+}
+[[nodiscard]] constexpr bool refuses(std::int64_t raw) noexcept {
+  std::int64_t ns = -2;
+  return !checked_epoch_to_ns(raw, ns) && ns == -2;
+}
+}  // namespace detail
+static_assert(detail::agrees_with_core(0) && detail::agrees_with_core(1761017305) &&
+              detail::agrees_with_core(9'223'372'036) &&
+              detail::agrees_with_core(1'000'000'000'000) &&
+              detail::agrees_with_core(1693560155038) &&
+              detail::agrees_with_core(9'223'372'036'854) &&
+              detail::agrees_with_core(1'000'000'000'000'000) &&
+              detail::agrees_with_core(9'223'372'036'854'775) &&
+              detail::agrees_with_core(1'000'000'000'000'000'000) &&
+              detail::agrees_with_core(INT64_MAX));
+static_assert(detail::refuses(-1) && detail::refuses(9'223'372'037) &&
+              detail::refuses(999'999'999'999) && detail::refuses(9'223'372'036'855) &&
+              detail::refuses(999'999'999'999'999) && detail::refuses(9'223'372'036'854'776) &&
+              detail::refuses(999'999'999'999'999'999));
+
 // An epoch timestamp (s, ms, us or ns; see normalise_epoch_to_ns) as a JSON integer.
 // null and 0 both mean absent (out = 0).
 [[nodiscard]] inline DecodeStatus read_epoch_ns(od::value& v, std::int64_t& out) noexcept {
@@ -215,10 +325,8 @@ template <class D>
     return DecodeStatus::ok;
   }
   std::int64_t raw;
-  if (auto e = v.get_int64().get(raw)) return map_error(e);
-  const std::int64_t ns = normalise_epoch_to_ns(raw);
-  if (ns < 0) return DecodeStatus::bad_number;
-  out = ns;
+  if (auto st = read_i64(v, raw); st != DecodeStatus::ok) return st;
+  if (!checked_epoch_to_ns(raw, out)) return DecodeStatus::bad_number;
   return DecodeStatus::ok;
 }
 
@@ -229,8 +337,21 @@ template <class D>
     out = Tristate::unknown;
     return DecodeStatus::ok;
   }
+  od::json_type t;
+  if (auto e = v.type().get(t)) return map_error(e);
+  if (t == od::json_type::string) {
+    // The MYORDER table types is_maker as "string | null" while its examples send a boolean:
+    // accept both spellings rather than drop an order event over it.
+    std::string_view text;
+    if (auto st = read_token(v, text); st != DecodeStatus::ok) return st;
+    if (text != "true" && text != "false") return DecodeStatus::bad_value;
+    out = text == "true" ? Tristate::yes : Tristate::no;
+    return DecodeStatus::ok;
+  }
+  if (t != od::json_type::boolean) return DecodeStatus::wrong_type;
   bool b;
-  if (auto e = v.get_bool().get(b)) return map_error(e);
+  // "tru", "falsey": not JSON (simdjson would call it the wrong type).
+  if (v.get_bool().get(b) != simdjson::SUCCESS) return DecodeStatus::malformed_json;
   out = b ? Tristate::yes : Tristate::no;
   return DecodeStatus::ok;
 }
@@ -254,25 +375,32 @@ template <std::size_t N>
   return -1;
 }
 
-// Bit set of keys seen in one object, for duplicate and required-field checks.
+// Bit set of keys seen in one object, for duplicate and required-field checks. A key whose value
+// was null counts as seen for duplicates but as absent for has() and first_missing(): null means
+// absent, also for required fields.
 class SeenKeys {
  public:
-  // False when the key was already seen.
+  // False when the key was already seen (with a value or with null).
   [[nodiscard]] bool mark(int index) noexcept {
     const std::uint32_t bit = 1u << index;
     if (bits_ & bit) return false;
     bits_ |= bit;
     return true;
   }
-  [[nodiscard]] bool has(int index) const noexcept { return (bits_ >> index) & 1u; }
-  // The first index in `required` not seen, or -1.
+  // The key just marked had the value null.
+  void mark_null(int index) noexcept { null_bits_ |= 1u << index; }
+  // Seen with a non-null value.
+  [[nodiscard]] bool has(int index) const noexcept { return (present() >> index) & 1u; }
+  // The first index in `required` not seen with a non-null value, or -1.
   [[nodiscard]] int first_missing(std::uint32_t required) const noexcept {
-    const std::uint32_t missing = required & ~bits_;
+    const std::uint32_t missing = required & ~present();
     return missing == 0 ? -1 : __builtin_ctz(missing);
   }
 
  private:
+  [[nodiscard]] std::uint32_t present() const noexcept { return bits_ & ~null_bits_; }
   std::uint32_t bits_ = 0;
+  std::uint32_t null_bits_ = 0;
 };
 
 template <class... I>

@@ -219,6 +219,14 @@ template <std::size_t N, class Fn>
     field_name = names[index];
     if (!seen.mark(index)) return {DecodeStatus::duplicate_field, field_name};
     od::value fv = f.value();
+    // null means absent, for every field: handlers never see it, and a required field sent as
+    // null is reported missing by require().
+    bool is_null;
+    MDE_TRY(json::check_null(fv, is_null));
+    if (is_null) {
+      seen.mark_null(index);
+      continue;
+    }
     MDE_TRY(fn(index, fv));
   }
   return {};
@@ -281,6 +289,9 @@ DecodeResult Decoder::decode(FrameView frame, Event& out) noexcept {
 
 DecodeResult Decoder::Impl::resolve(std::string_view target, std::string_view quote,
                                     InstrumentId& id, bool required) noexcept {
+  // An empty currency is a bad value, not an over-long one.
+  if (quote.empty()) return {DecodeStatus::bad_value, "data.quote_currency"};
+  if (target.empty()) return {DecodeStatus::bad_value, "data.target_currency"};
   InstrumentName name;
   if (!compose_market(target, quote, name)) {
     return {DecodeStatus::field_too_long, "data.target_currency"};
@@ -339,6 +350,12 @@ DecodeResult Decoder::Impl::decode(FrameView frame, Event& out) noexcept {
     }
     field_name = kTopKeys[index].long_key.data();
     if (!seen.mark(index)) return {DecodeStatus::duplicate_field, field_name};
+    bool is_null;  // null means absent here too (e.g. a null `data` is no data)
+    MDE_TRY(json::check_null(v, is_null));
+    if (is_null) {
+      seen.mark_null(index);
+      continue;
+    }
     std::string_view text;
     switch (index) {
       case kResponseType:
@@ -360,17 +377,17 @@ DecodeResult Decoder::Impl::decode(FrameView frame, Event& out) noexcept {
         }
         break;
       case kErrorCode:
-        if (auto e = v.get_int64().get(error_code)) return {json::map_error(e), field_name};
+        MDE_TRY(json::read_i64(v, error_code));
         break;
       case kMessage:
         MDE_TRY(json::read_text(v, text));
         (void)message.assign(text.substr(0, message.kCapacity));  // diagnostic: cut to fit
         break;
-      case kField: {
-        bool present;
-        MDE_TRY(json::read_fixed_nullable(v, error_field, present));
+      case kField:
+        // Diagnostic like `message`: cut to fit rather than lose the ERROR frame.
+        MDE_TRY(json::read_text(v, text));
+        (void)error_field.assign(text.substr(0, error_field.kCapacity));
         break;
-      }
       default:
         break;
     }
@@ -459,7 +476,10 @@ DecodeResult Decoder::Impl::decode_levels(od::value v, Format fmt, PriceLevel* l
       bool present = false;
       Decimal& target = index == kLevelPrice ? level.price : level.qty;
       const DecodeStatus s = json::read_decimal(fv, target, present);
-      return s == DecodeStatus::ok && !present ? DecodeStatus::missing_field : s;
+      // A negative price or size is never a book level; letting it through would corrupt the
+      // book downstream instead of failing here, where the frame is known.
+      if (s == DecodeStatus::ok && target.is_negative()) return DecodeStatus::bad_number;
+      return s;
     });
     if (!r.ok()) return {r.status, name};
     if (!seen.has(kLevelPrice) || !seen.has(kLevelQty)) return {DecodeStatus::missing_field, name};
@@ -522,8 +542,14 @@ DecodeResult Decoder::Impl::decode_trade(od::value data, Format fmt, Event& out)
       case kTrTarget: return json::read_token(v, target);
       case kTrId: return json::read_fixed(v, t.id);
       case kTrTimestamp: return json::read_epoch_ns(v, ts);
-      case kTrPrice: s = json::read_decimal(v, t.price, present); break;
-      case kTrQty: s = json::read_decimal(v, t.qty, present); break;
+      case kTrPrice:
+        s = json::read_decimal(v, t.price, present);
+        if (s == DecodeStatus::ok && t.price.is_negative()) s = DecodeStatus::bad_number;
+        break;
+      case kTrQty:
+        s = json::read_decimal(v, t.qty, present);
+        if (s == DecodeStatus::ok && t.qty.is_negative()) s = DecodeStatus::bad_number;
+        break;
       case kTrSellerMaker:
         s = json::read_tristate(v, seller_maker);
         present = seller_maker != Tristate::unknown;
@@ -539,6 +565,8 @@ DecodeResult Decoder::Impl::decode_trade(od::value data, Format fmt, Event& out)
       !r.ok()) {
     return r;
   }
+  // 0 is "absent" for an epoch time, and this one is required (as for MYORDER).
+  if (ts == 0) return {DecodeStatus::missing_field, "data.timestamp"};
   if (r = resolve(target, quote, out.header.instrument, true); !r.ok()) return r;
   t.taker_side = seller_maker == Tristate::yes ? Side::buy : Side::sell;
   out.header.exchange_ns = ts;
@@ -599,6 +627,7 @@ DecodeResult Decoder::Impl::decode_ticker(od::value data, Format fmt, Event& out
   if (r = require(seen, bits(kTkQuote, kTkTarget, kTkTimestamp, kTkLast), kTickerNames); !r.ok()) {
     return r;
   }
+  if (ts == 0) return {DecodeStatus::missing_field, "data.timestamp"};  // 0 is "absent"
   if (r = resolve(target, quote, out.header.instrument, true); !r.ok()) return r;
   out.header.exchange_ns = ts;
   out.header.kind = EventKind::ticker;
@@ -649,7 +678,9 @@ DecodeResult Decoder::Impl::decode_order(od::value data, Format fmt, Event& out)
         return s;
       case kOStatus:
         if ((s = json::read_token(v, text)) != DecodeStatus::ok) return s;
-        if (!o.venue_status.assign(text)) return DecodeStatus::field_too_long;
+        // The type comes from the whole text; venue_status is diagnostic, so a long unknown
+        // status is cut to fit instead of costing the order event.
+        (void)o.venue_status.assign(text.substr(0, o.venue_status.kCapacity));
         o.type = parse_order_status(text);
         return s;
       case kOSide:
@@ -779,6 +810,9 @@ DecodeResult Decoder::Impl::decode_topic(od::value v, Format fmt, InstrumentId& 
 DecodeResult Decoder::Impl::decode_control_data(od::value data, Format fmt, ResponseType rt,
                                                 Event& out) noexcept {
   const char* field_name = "data";
+  // Cleared before anything can return: with `"data":null` the union would otherwise still hold
+  // the previous event's bytes where the session id lives.
+  if (rt == ResponseType::connected) out.control.session_id.clear();
   od::json_type t;
   if (auto e = data.type().get(t)) return {json::map_error(e), field_name};
   if (t == od::json_type::null) {
@@ -789,14 +823,14 @@ DecodeResult Decoder::Impl::decode_control_data(od::value data, Format fmt, Resp
   if (rt == ResponseType::connected) {
     od::object obj;
     if (auto e = data.get_object().get(obj)) return {json::map_error(e), field_name};
-    out.control.session_id.clear();
     for (auto fr : obj) {
       od::field f;
       if (auto e = std::move(fr).get(f)) return {json::map_error(e), field_name};
       if (json::key_view(f) == "session_id") {
         field_name = "data.session_id";
         od::value v = f.value();
-        MDE_TRY(json::read_fixed(v, out.control.session_id));
+        bool present;  // null is absent, as everywhere else
+        MDE_TRY(json::read_fixed_nullable(v, out.control.session_id, present));
       } else {
         MDE_TRY(json::skip_bounded(f.value()));
       }

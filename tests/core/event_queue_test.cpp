@@ -20,6 +20,7 @@ static_assert(ProducerQueue<EventQueue<Event>, Event> && ProducerQueue<SpscRing<
 static_assert(!ClaimingQueue<EventQueue<Event>>);
 
 TEST(EventQueue, HasOneFreeSlotLessThanAPowerOfTwo) {
+  EXPECT_EQ(EventQueue<int>(0).capacity(), 1u);
   EXPECT_EQ(EventQueue<int>(1).capacity(), 1u);
   EXPECT_EQ(EventQueue<int>(1000).capacity(), 1023u);
   EXPECT_EQ(EventQueue<int>(1023).capacity(), 1023u);

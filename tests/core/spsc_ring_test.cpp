@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <stdexcept>
 #include <thread>
 
 #include "core/queue_test_types.hpp"
@@ -34,6 +35,18 @@ TEST(SpscRing, RoundsCapacityUpToAPowerOfTwoAndUsesEverySlot) {
   EXPECT_TRUE(one.pop());
   EXPECT_TRUE(one.try_enqueue(3));
   EXPECT_EQ(*one.front(), 3);
+}
+
+TEST(SpscRing, RefusesACapacityBeyondItsAddressableBytes) {
+  EXPECT_THROW(SpscRing<Event>(std::size_t{1} << 40), std::length_error);
+}
+
+TEST(SpscRing, SizeNeverExceedsCapacity) {
+  SpscRing<int> ring(4);
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(ring.try_enqueue(i));
+  EXPECT_EQ(ring.size_approx(), 4u);
+  ASSERT_TRUE(ring.pop());
+  EXPECT_EQ(ring.size_approx(), 3u);
 }
 
 TEST(SpscRing, ClaimedSlotStaysInvisibleUntilPublished) {

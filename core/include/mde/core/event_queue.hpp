@@ -127,8 +127,8 @@ class MoodycamelQueue {
 
  private:
   static std::size_t slots_for(std::size_t min_capacity) {
-    const std::size_t slots = std::bit_ceil(min_capacity + 1);
-    return slots < 2 ? 2 : (slots > kMaxSlots ? kMaxSlots : slots);
+    if (min_capacity >= kMaxSlots) return kMaxSlots;
+    return std::bit_ceil((min_capacity == 0 ? std::size_t{1} : min_capacity) + 1);
   }
 
   Inner inner_;

@@ -78,7 +78,7 @@ class SpscRing {
   // Capacity is `min_capacity` rounded up to a power of two (at least 1). Allocates once; throws
   // std::bad_alloc / std::length_error only here, at start-up.
   explicit SpscRing(std::size_t min_capacity)
-      : capacity_(std::bit_ceil(min_capacity == 0 ? std::size_t{1} : min_capacity)),
+      : capacity_(round_capacity(min_capacity)),
         mask_(capacity_ - 1),
         storage_(allocate(capacity_)),
         slots_(storage_ + kPadBytes) {
@@ -187,7 +187,8 @@ class SpscRing {
   [[nodiscard]] std::size_t size_approx() const noexcept {
     const std::size_t head = head_.load(std::memory_order_acquire);
     const std::size_t tail = tail_.load(std::memory_order_acquire);
-    return tail - head <= capacity_ ? tail - head : 0;
+    const std::size_t size = tail - head;  // head is read first, so never "negative"
+    return size < capacity_ ? size : capacity_;
   }
   [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
 
@@ -203,9 +204,13 @@ class SpscRing {
       alignof(T) > detail::kFalseSharingRange ? alignof(T) : detail::kFalseSharingRange;
   // Guard band before and after the slots so neighbouring heap data never shares their lines.
   static constexpr std::size_t kPadBytes = kStorageAlign;
+  static constexpr std::size_t kMaxBytes = std::size_t{1} << 40;
 
+  static std::size_t round_capacity(std::size_t min_capacity) {
+    if (min_capacity > kMaxBytes / sizeof(T)) throw std::length_error("SpscRing capacity");
+    return std::bit_ceil(min_capacity == 0 ? std::size_t{1} : min_capacity);
+  }
   static std::byte* allocate(std::size_t capacity) {
-    if (capacity > (std::size_t{1} << 40) / sizeof(T)) throw std::length_error("SpscRing");
     const std::size_t bytes = capacity * sizeof(T) + 2 * kPadBytes;
     auto* p = static_cast<std::byte*>(
         ::operator new(bytes, std::align_val_t{kStorageAlign}));

@@ -101,6 +101,11 @@ class ReplayProducer {
       }
       if (!handle(rec, stop)) break;
     }
+    // Losses at the very end must still reach the core thread: wait for room for the notices.
+    idle_.reset();
+    while (drops_pending_ && !flush_drop_notices() && !stop.load(std::memory_order_relaxed)) {
+      idle_.idle();
+    }
     s.finished_ns = now_ns();
   }
 
@@ -200,8 +205,10 @@ class ReplayProducer {
       if (!send_notice(Channel::assets, kNoInstrument)) return false;
       dropped_assets_ = false;
     }
+    // Losses that made nothing stale (trades, tickers, control) are still reported, so the core
+    // thread's count of dropped events matches the producer's.
+    if (dropped_since_notice_ != 0 && !send_notice(Channel::none, kNoInstrument)) return false;
     drops_pending_ = false;
-    dropped_since_notice_ = 0;
     return true;
   }
 
@@ -225,7 +232,10 @@ class ReplayProducer {
     } else {
       sent = queue_.try_enqueue(e);
     }
-    if (sent) ++stats_->drop_notices;
+    if (sent) {
+      ++stats_->drop_notices;
+      dropped_since_notice_ = 0;  // each notice carries the losses since the previous one
+    }
     return sent;
   }
 

@@ -1,0 +1,72 @@
+// Zero heap allocations on the hot path: a strategy is attached, a capture of 120 000 mixed
+// frames (books, trades, tickers, order lifecycles, balances, control frames) is replayed through
+// both threads, and no allocation may happen from the first frame after warm-up to the end.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+
+#include "support/alloc_counter.hpp"
+#include "capture_fixture.hpp"
+#include "pipeline/replay_pipeline.hpp"
+
+namespace mde {
+namespace {
+
+constexpr std::uint64_t kFrames = 120'000;
+constexpr std::uint64_t kWarmupEvents = 10'000;
+
+// Takes the allocation count once the core thread has seen the warm-up events.
+struct WarmupThenCountStrategy {
+  std::uint64_t events = 0;
+  std::uint64_t allocations_at_warmup = 0;
+  Decimal best_bid_sum{};  // touches the views like a real strategy would
+
+  void tick() noexcept {
+    if (++events == kWarmupEvents) allocations_at_warmup = test::allocation_counts().total();
+  }
+  void on_book(const BookView& v) noexcept {
+    if (const auto bid = v.book.best_bid()) (void)checked_add(best_bid_sum, bid->price, best_bid_sum);
+    tick();
+  }
+  void on_trade(const TradeView&) noexcept { tick(); }
+  void on_order(const OrderView& v) noexcept {
+    (void)v.update.order->filled_qty;
+    tick();
+  }
+  void on_asset(const AssetView&) noexcept { tick(); }
+  void on_status(const StatusView&) noexcept { tick(); }
+  void on_ticker(const TickerView&) noexcept { tick(); }
+};
+
+TEST(PipelineAllocation, CounterSeesAnAllocationWhenOneHappens) {
+  const std::uint64_t before = test::allocation_counts().total();
+  auto p = std::make_unique<int>(42);
+  EXPECT_EQ(*p, 42);
+  EXPECT_GE(test::allocation_counts().total(), before + 1);
+}
+
+TEST(PipelineAllocation, ReplayAllocatesNothingAfterWarmup) {
+  const test::GeneratedCapture capture(sample::GenKind::mixed, kFrames, 21);
+  capture::CaptureReader reader;
+  ASSERT_EQ(reader.open(capture.path()), capture::OpenError::ok);
+  InstrumentRegistry registry;
+  WarmupThenCountStrategy strategy;
+  tools::PipelineOptions options;
+  options.reader_cpu = options.core_cpu = -1;
+  options.replay.measure = true;  // the stage histograms must not allocate either
+  tools::ReplayPipeline<WarmupThenCountStrategy> pipeline(reader, registry, strategy, options);
+  pipeline.run();
+  const std::uint64_t allocations_at_end = test::allocation_counts().total();
+
+  ASSERT_GE(strategy.events, kWarmupEvents) << "warm-up never finished: nothing was measured";
+  EXPECT_EQ(pipeline.producer().frames, kFrames);
+  EXPECT_EQ(pipeline.producer().rejected, 0u);
+  EXPECT_GT(pipeline.engine().counters().orders, 1000u);
+  EXPECT_GT(pipeline.engine().counters().assets, 100u);
+  EXPECT_EQ(allocations_at_end - strategy.allocations_at_warmup, 0u)
+      << "heap allocations between warm-up and the end of the replay";
+}
+
+}  // namespace
+}  // namespace mde

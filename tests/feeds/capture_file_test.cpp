@@ -15,7 +15,9 @@
 #include "mde/feeds/capture/crc32c.hpp"
 
 // Counts heap allocations so that tests can prove a code path allocates nothing. Replacing the
-// global operator new affects this whole test binary, which is fine: it only counts.
+// global operator new affects this whole test binary, which is fine: it only counts. Every
+// non-aligned form is replaced so that allocation and release always pair (malloc/free); the
+// aligned forms are left alone and pair with each other.
 namespace {
 std::atomic<std::uint64_t> g_allocations{0};
 }  // namespace
@@ -26,10 +28,21 @@ void* operator new(std::size_t size) {
   throw std::bad_alloc();
 }
 void* operator new[](std::size_t size) { return operator new(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return std::malloc(size == 0 ? 1 : size);
+}
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
+  return operator new(size, tag);
+}
+// Not inlined: GCC would otherwise see free() meet a pointer from operator new at inlined call
+// sites and warn (-Wmismatched-new-delete), although both are ours and match.
+[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete[](void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace mde::capture {
 namespace {

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs the Coinone decoder fuzzer for a bounded time; exits non-zero on any crash, sanitizer
+# report, timeout or broken invariant (libFuzzer's own exit status).
+#   tests/fuzz/run.sh <build-dir> <seconds>
+# The build dir must be configured with CXX=clang++ -DMDE_FUZZ=ON (see tests/fuzz/CMakeLists.txt).
+# The seed corpus is generated here from the golden frames in tests/data/*.jsonl (one file per
+# line), into <build-dir>/tests/fuzz/work/seeds; new inputs accumulate in .../work/corpus and
+# crash reproducers land in .../work/artifacts/.
+set -euo pipefail
+
+if [ $# -ne 2 ]; then
+  sed -n '2,9p' "$0" >&2
+  exit 2
+fi
+build=$1
+seconds=$2
+here=$(cd "$(dirname "$0")" && pwd)
+fuzzer="$build/tests/fuzz/coinone_decoder_fuzz"
+if [ ! -x "$fuzzer" ]; then
+  echo "run.sh: no fuzzer at $fuzzer (configure with CXX=clang++ -DMDE_FUZZ=ON and build)" >&2
+  exit 2
+fi
+
+work="$build/tests/fuzz/work"
+seeds="$work/seeds"
+corpus="$work/corpus"
+artifacts="$work/artifacts"
+rm -rf "$seeds"
+mkdir -p "$seeds" "$corpus" "$artifacts"
+
+count=0
+for jsonl in "$here"/../data/*.jsonl; do
+  name=$(basename "$jsonl" .jsonl)
+  n=0
+  while IFS= read -r line || [ -n "$line" ]; do
+    n=$((n + 1))
+    [ -n "${line//[[:space:]]/}" ] || continue
+    printf '%s' "$line" > "$seeds/${name}_$n.json"
+    count=$((count + 1))
+  done < "$jsonl"
+done
+if [ "$count" -eq 0 ]; then
+  echo "run.sh: no seed frames found in $here/../data/*.jsonl" >&2
+  exit 2
+fi
+echo "run.sh: $count seed frames; fuzzing for ${seconds}s"
+
+# -timeout: one input taking longer than 10 s is a hang, reported like a crash.
+status=0
+"$fuzzer" "$corpus" "$seeds" \
+  -max_len=4096 -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  -dict="$here/coinone.dict" -use_value_profile=1 \
+  -artifact_prefix="$artifacts/" -print_final_stats=1 || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "run.sh: the fuzzer failed (exit $status); reproducers in $artifacts/:" >&2
+  ls -l "$artifacts" >&2 || true
+  echo "reproduce with: $fuzzer <file>" >&2
+  exit "$status"
+fi
+echo "run.sh: no crash in ${seconds}s"

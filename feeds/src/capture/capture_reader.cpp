@@ -94,21 +94,19 @@ OpenError CaptureReader::open(const std::string& path, const ReaderOptions& opti
     const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
     const std::size_t total = (size + kFramePadding + page - 1) / page * page;
     void* base = ::mmap(nullptr, total, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (base == MAP_FAILED) {
-      errno_ = errno;
-      return OpenError::cannot_open;
-    }
-    void* file = ::mmap(base, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd.fd, 0);
-    if (file == MAP_FAILED) {
-      errno_ = errno;
+    if (base != MAP_FAILED) {
+      void* file =
+          ::mmap(base, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd.fd, 0);
+      if (file != MAP_FAILED) {
+        map_ = base;
+        map_bytes_ = total;
+        data_ = static_cast<const char*>(base);
+        size_ = size;
+        return validate();
+      }
       ::munmap(base, total);
-      return OpenError::cannot_open;
     }
-    map_ = base;
-    map_bytes_ = total;
-    data_ = static_cast<const char*>(base);
-    size_ = size;
-    return validate();
+    // A file system that cannot map: fall through and copy.
   }
 
   // Copy: read until EOF (works for pipes and special files too).

@@ -11,6 +11,8 @@
 // shipped decoder (no duplicate-key or trailing-content rejection, no control frames, decimals
 // only as JSON strings). Every shortcut favours the competitor, so the ratios err on its side.
 //
+// As in the decoder, null means absent for every field.
+//
 // A DOM adapter `Dom` provides:
 //   using Value;
 //   static const Value* find(const Value& object, const char* key);  // nullptr: absent / not object
@@ -157,9 +159,8 @@ inline constexpr Keys kShortKeys{
                                           std::string_view target, std::string_view quote,
                                           InstrumentId& id) noexcept {
   char buf[InstrumentName::kCapacity];
-  if (target.empty() || quote.empty() || target.size() + quote.size() + 1 > sizeof buf) {
-    return DecodeStatus::field_too_long;
-  }
+  if (target.empty() || quote.empty()) return DecodeStatus::bad_value;
+  if (target.size() + quote.size() + 1 > sizeof buf) return DecodeStatus::field_too_long;
   std::size_t n = 0;
   auto put = [&](std::string_view s) {
     for (char c : s) buf[n++] = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
@@ -286,11 +287,11 @@ template <class Dom>
   Trade& t = out.trade;
   MDE_BENCH_TRY(decode_instrument<Dom>(d, k, registry, out));
   MDE_BENCH_TRY(R::fixed(Dom::find(d, k.id), t.id));
-  const auto* ts = Dom::find(d, k.trade_timestamp);
-  if (ts == nullptr) return DecodeStatus::missing_field;
-  MDE_BENCH_TRY(R::epoch_ns(ts, out.header.exchange_ns));
+  MDE_BENCH_TRY(R::epoch_ns(Dom::find(d, k.trade_timestamp), out.header.exchange_ns));
+  if (out.header.exchange_ns == 0) return DecodeStatus::missing_field;  // 0 is "absent"
   MDE_BENCH_TRY(R::required_decimal(Dom::find(d, k.price), t.price));
   MDE_BENCH_TRY(R::required_decimal(Dom::find(d, k.qty), t.qty));
+  if (t.price.is_negative() || t.qty.is_negative()) return DecodeStatus::bad_number;
   Tristate seller_maker;
   MDE_BENCH_TRY(R::tristate(Dom::find(d, k.seller_maker), seller_maker));
   if (seller_maker == Tristate::unknown) return DecodeStatus::missing_field;
@@ -303,7 +304,7 @@ template <class Dom>
 [[nodiscard]] DecodeStatus decode_levels(const typename Dom::Value* v, const Keys& k,
                                          PriceLevel* levels, std::uint8_t& count) noexcept {
   using R = Read<Dom>;
-  if (v == nullptr) return DecodeStatus::missing_field;
+  if (v == nullptr || Dom::is_null(*v)) return DecodeStatus::missing_field;
   std::size_t n = 0;
   DecodeStatus s = DecodeStatus::ok;
   const bool walked = Dom::each(*v, [&](const typename Dom::Value& level) {
@@ -314,6 +315,10 @@ template <class Dom>
     if ((s = R::required_decimal(Dom::find(level, k.price), levels[n].price)) !=
             DecodeStatus::ok ||
         (s = R::required_decimal(Dom::find(level, k.qty), levels[n].qty)) != DecodeStatus::ok) {
+      return false;
+    }
+    if (levels[n].price.is_negative() || levels[n].qty.is_negative()) {
+      s = DecodeStatus::bad_number;
       return false;
     }
     ++n;
@@ -348,11 +353,12 @@ template <class Dom>
   Ticker& t = out.ticker;
   std::memset(static_cast<void*>(&t), 0, sizeof t);  // absent values read as zero
   MDE_BENCH_TRY(decode_instrument<Dom>(d, k, registry, out));
-  const auto* ts = Dom::find(d, k.ticker_timestamp);
-  if (ts == nullptr) return DecodeStatus::missing_field;
-  MDE_BENCH_TRY(R::epoch_ns(ts, out.header.exchange_ns));
+  MDE_BENCH_TRY(R::epoch_ns(Dom::find(d, k.ticker_timestamp), out.header.exchange_ns));
+  if (out.header.exchange_ns == 0) return DecodeStatus::missing_field;  // 0 is "absent"
   if (const auto* id = Dom::find(d, k.id)) MDE_BENCH_TRY(R::u64(id, t.id));
-  if (Dom::find(d, k.last) == nullptr) return DecodeStatus::missing_field;
+  if (const auto* last = Dom::find(d, k.last); last == nullptr || Dom::is_null(*last)) {
+    return DecodeStatus::missing_field;
+  }
   bool p;
   MDE_BENCH_TRY(R::decimal(Dom::find(d, k.quote_volume), t.quote_volume, p));
   MDE_BENCH_TRY(R::decimal(Dom::find(d, k.target_volume), t.target_volume, p));
@@ -397,7 +403,7 @@ template <class Dom>
     else if (text == "STOP_LIMIT") o.order_type = OrderType::stop_limit;
   }
   MDE_BENCH_TRY(R::text(Dom::find(d, k.status), text));
-  if (!o.venue_status.assign(text)) return DecodeStatus::field_too_long;
+  (void)o.venue_status.assign(text.substr(0, o.venue_status.kCapacity));  // diagnostic: cut
   o.type = order_status(text);
   MDE_BENCH_TRY(R::text(Dom::find(d, k.side), text));
   if (text == "BID") o.side = Side::buy;
@@ -446,7 +452,7 @@ template <class Dom>
   AssetEvent& a = out.asset;
   a.count = 0;
   const auto* assets = Dom::find(d, k.assets);
-  if (assets == nullptr) return DecodeStatus::missing_field;
+  if (assets == nullptr || Dom::is_null(*assets)) return DecodeStatus::missing_field;
   std::string_view reason;
   bool reason_seen = false;
   if (const auto* v = Dom::find(d, k.asset_type)) {

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Markdown table for docs/PERFORMANCE.md from coinone_decode_bench JSON output.
+
+Usage: decode_table.py RUN.json [RUN.json ...]
+
+Each RUN.json is one run of
+  coinone_decode_bench --benchmark_repetitions=N --benchmark_report_aggregates_only=true \
+      --benchmark_out=RUN.json --benchmark_out_format=json
+The figure for a benchmark is the median, over the runs, of each run's median; the spread column
+is (max - min) / median of the per-run medians of the mde benchmark, to show the machine's noise.
+Targets are reported, never asserted.
+"""
+import json
+import statistics
+import sys
+
+# ns per frame for the mde decoder, by frame name prefix.
+TARGET_NS = {"trade": 100, "myorder": 200, "orderbook16": 700}
+TARGET_RAPIDJSON_RATIO = 3.0
+TARGET_NLOHMANN_RATIO = 10.0
+IMPLS = ("mde", "rapidjson", "nlohmann")
+
+
+def load(paths):
+    runs = {}  # (frame, impl) -> [median ns per run]
+    sizes = {}
+    for path in paths:
+        with open(path) as f:
+            doc = json.load(f)
+        for b in doc["benchmarks"]:
+            if b.get("aggregate_name") != "median":
+                continue
+            _, frame, impl = b["run_name"].split("/")
+            scale = {"ns": 1.0, "us": 1e3, "ms": 1e6}[b["time_unit"]]
+            runs.setdefault((frame, impl), []).append(b["real_time"] * scale)
+            sizes[frame] = int(b["frame_bytes"])
+    return runs, sizes
+
+
+def mark(ok):
+    return "met" if ok else "**missed**"
+
+
+def main(paths):
+    runs, sizes = load(paths)
+    frames = []
+    for frame, _ in runs:
+        if frame not in frames:
+            frames.append(frame)
+    print("| frame | format | bytes | mde ns | rapidjson ns | nlohmann ns | rapidjson/mde "
+          "| nlohmann/mde | mde MB/s | mde spread | latency target |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+    for frame in frames:
+        kind, fmt = frame.rsplit("_", 1)
+        ns = {impl: statistics.median(runs[(frame, impl)]) for impl in IMPLS}
+        mde_runs = runs[(frame, "mde")]
+        spread = (max(mde_runs) - min(mde_runs)) / ns["mde"] * 100
+        r_ratio = ns["rapidjson"] / ns["mde"]
+        n_ratio = ns["nlohmann"] / ns["mde"]
+        mb_s = sizes[frame] / ns["mde"] * 1e3
+        target = TARGET_NS.get(kind)
+        target_text = f"<= {target} ns: {mark(ns['mde'] <= target)}" if target else "-"
+        print(f"| {kind} | {fmt.upper()} | {sizes[frame]} | {ns['mde']:.0f} "
+              f"| {ns['rapidjson']:.0f} | {ns['nlohmann']:.0f} "
+              f"| {r_ratio:.2f}x ({mark(r_ratio >= TARGET_RAPIDJSON_RATIO)}) "
+              f"| {n_ratio:.1f}x ({mark(n_ratio >= TARGET_NLOHMANN_RATIO)}) "
+              f"| {mb_s:.0f} | {spread:.1f}% | {target_text} |")
+    print(f"\nRuns: {len(paths)}; ratio targets: >= {TARGET_RAPIDJSON_RATIO:g}x RapidJSON, "
+          f">= {TARGET_NLOHMANN_RATIO:g}x nlohmann::json.")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    main(sys.argv[1:])

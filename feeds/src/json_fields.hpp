@@ -96,7 +96,7 @@ static_assert(is_json_number("0") && is_json_number("-0.5") && is_json_number("6
               !is_json_number("1e") && !is_json_number("+1") && !is_json_number("1x"));
 
 // A raw scalar token without the whitespace that may follow it up to the next structural.
-[[nodiscard]] inline std::string_view trimmed_token(od::value& v) noexcept {
+[[nodiscard, gnu::always_inline]] inline std::string_view trimmed_token(od::value& v) noexcept {
   std::string_view t = v.raw_json_token();
   while (!t.empty() && (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t')) {
     t.remove_suffix(1);
@@ -224,27 +224,29 @@ template <std::size_t N>
 // A decimal sent as a string ("688.3") or as a bare JSON number (688.3), parsed exactly.
 // null gives present == false. Anything else is wrong_type.
 template <class D>
-[[nodiscard]] inline DecodeStatus read_decimal(od::value& v, D& out, bool& present) noexcept {
-  od::json_type t;
-  if (auto e = v.type().get(t)) return map_error(e);
+[[nodiscard, gnu::always_inline]] inline DecodeStatus read_decimal(od::value& v, D& out,
+                                                                  bool& present) noexcept {
+  // One peek at the raw token both classifies the value and yields its text: books carry 64
+  // of these per frame, and type() followed by get_raw_json_string() costs twice the walk.
+  // An unconsumed scalar is stepped over by the enclosing object's iterator.
+  const std::string_view tok = trimmed_token(v);
+  if (tok.empty()) return DecodeStatus::malformed_json;
+  const char c = tok.front();
   std::string_view text;
-  switch (t) {
-    case od::json_type::string:
-      if (auto st = read_token(v, text); st != DecodeStatus::ok) {
-        return st == DecodeStatus::bad_value ? DecodeStatus::bad_number : st;
-      }
-      break;
-    case od::json_type::number:
-      if (auto st = read_number_token(v, text); st != DecodeStatus::ok) return st;
-      break;
-    case od::json_type::null: {
-      bool is_null;
-      if (auto st = check_null(v, is_null); st != DecodeStatus::ok) return st;
-      present = false;
-      return DecodeStatus::ok;
-    }
-    default:
-      return DecodeStatus::wrong_type;
+  if (c == '"') {
+    if (tok.size() < 2 || tok.back() != '"') return DecodeStatus::malformed_json;
+    text = tok.substr(1, tok.size() - 2);  // an escape inside makes D::parse fail: bad_number
+  } else if (c == '-' || (c >= '0' && c <= '9')) {
+    if (!is_json_number(tok)) return DecodeStatus::malformed_json;
+    text = tok;
+  } else if (c == 'n') {
+    if (tok != "null") return DecodeStatus::malformed_json;
+    present = false;
+    return DecodeStatus::ok;
+  } else if (c == '{' || c == '[' || c == 't' || c == 'f') {
+    return DecodeStatus::wrong_type;
+  } else {
+    return DecodeStatus::malformed_json;
   }
   present = true;
   return D::parse(text, out) == DecimalError::ok ? DecodeStatus::ok : DecodeStatus::bad_number;
@@ -356,6 +358,15 @@ static_assert(detail::refuses(-1) && detail::refuses(9'223'372'037) &&
   return DecodeStatus::ok;
 }
 
+// Equality for short texts (keys): an inline byte loop, cheaper than a call to memcmp.
+[[nodiscard]] constexpr bool same_short_text(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 // Keys of one JSON object in both wire formats; lookup by the frame's format.
 struct KeySpec {
   std::string_view long_key;
@@ -368,7 +379,7 @@ template <std::size_t N>
 [[nodiscard]] inline int find_key(const KeySpec (&keys)[N], std::string_view key,
                                   Format f) noexcept {
   for (std::size_t i = 0; i < N; ++i) {
-    if ((f == Format::short_keys ? keys[i].short_key : keys[i].long_key) == key) {
+    if (same_short_text(f == Format::short_keys ? keys[i].short_key : keys[i].long_key, key)) {
       return static_cast<int>(i);
     }
   }

@@ -63,7 +63,6 @@ constexpr const char* kBookNames[] = {"data.quote_currency", "data.target_curren
                                       "data.asks",           "data.bids"};
 
 enum LevelKey { kLevelPrice, kLevelQty };
-constexpr KeySpec kLevelKeys[] = {{"price", "p"}, {"qty", "q"}};
 
 enum TradeKey { kTrQuote, kTrTarget, kTrId, kTrTimestamp, kTrPrice, kTrQty,
                 kTrSellerMaker };
@@ -459,8 +458,23 @@ DecodeResult Decoder::Impl::decode_data(od::value data, Format fmt, ResponseType
 
 // ---- ORDERBOOK -------------------------------------------------------------------------------
 
+// Which level key `raw` (just past the opening quote) is: 0 price, 1 qty, -1 another key.
+// Reads a few bytes past a short key: the frame's padding makes that safe.
+[[nodiscard]] inline int level_key(const char* raw, Format fmt) noexcept {
+  if (fmt == Format::short_keys) {
+    if (raw[1] != '"') return -1;
+    return raw[0] == 'p' ? kLevelPrice : raw[0] == 'q' ? kLevelQty : -1;
+  }
+  if (std::memcmp(raw, "price\"", 6) == 0) return kLevelPrice;
+  if (std::memcmp(raw, "qty\"", 4) == 0) return kLevelQty;
+  return -1;
+}
+
+// The book's inner loop (32 objects per Coinone frame), written out rather than through
+// for_each_field: a fixed two-key object does not need the generic key table.
 DecodeResult Decoder::Impl::decode_levels(od::value v, Format fmt, PriceLevel* levels,
                                           std::uint8_t& count, const char* name) noexcept {
+  const char* field_name = name;
   od::array arr;
   if (auto e = v.get_array().get(arr)) return {json::map_error(e), name};
   std::size_t n = 0;
@@ -468,21 +482,33 @@ DecodeResult Decoder::Impl::decode_levels(od::value v, Format fmt, PriceLevel* l
     od::value lv;
     if (auto e = std::move(er).get(lv)) return {json::map_error(e), name};
     if (n == kMaxBookLevels) return {DecodeStatus::too_many_levels, name};
+    od::object obj;
+    if (auto e = lv.get_object().get(obj)) {
+      return {e == simdjson::INCORRECT_TYPE ? DecodeStatus::not_an_object : json::map_error(e),
+              name};
+    }
     PriceLevel& level = levels[n];
-    SeenKeys seen;
-    static constexpr const char* kNames[] = {"price", "qty"};
-    DecodeResult r = for_each_field(lv, kLevelKeys, kNames, fmt, name, seen,
-                                    [&](int index, od::value& fv) {
-      bool present = false;
+    bool seen[2] = {false, false};
+    for (auto fr : obj) {
+      od::field f;
+      if (auto e = std::move(fr).get(f)) return {json::map_error(e), name};
+      const int index = level_key(f.key().raw(), fmt);
+      if (index < 0) {
+        MDE_TRY(json::skip_bounded(f.value()));
+        continue;
+      }
+      if (seen[index]) return {DecodeStatus::duplicate_field, name};
+      seen[index] = true;
+      od::value fv = f.value();
       Decimal& target = index == kLevelPrice ? level.price : level.qty;
-      const DecodeStatus s = json::read_decimal(fv, target, present);
+      bool present = false;
+      MDE_TRY(json::read_decimal(fv, target, present));
+      if (!present) return {DecodeStatus::missing_field, name};  // null price or qty
       // A negative price or size is never a book level; letting it through would corrupt the
       // book downstream instead of failing here, where the frame is known.
-      if (s == DecodeStatus::ok && target.is_negative()) return DecodeStatus::bad_number;
-      return s;
-    });
-    if (!r.ok()) return {r.status, name};
-    if (!seen.has(kLevelPrice) || !seen.has(kLevelQty)) return {DecodeStatus::missing_field, name};
+      if (target.is_negative()) return {DecodeStatus::bad_number, name};
+    }
+    if (!seen[kLevelPrice] || !seen[kLevelQty]) return {DecodeStatus::missing_field, name};
     ++n;
   }
   count = static_cast<std::uint8_t>(n);

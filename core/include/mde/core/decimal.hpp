@@ -14,6 +14,7 @@
 // for zero.
 #pragma once
 
+#include <array>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -61,6 +62,14 @@ constexpr U pow10(int n) noexcept {
   for (int i = 0; i < n; ++i) v *= 10;
   return v;
 }
+// 10^0 .. 10^N, for scaling a parsed mantissa without a loop.
+template <class U, int N>
+inline constexpr std::array<U, N + 1> kPow10Table = [] {
+  std::array<U, N + 1> t{};
+  U v = 1;
+  for (int i = 0; i <= N; ++i, v *= 10) t[i] = v;
+  return t;
+}();
 }  // namespace detail
 
 template <class Rep, int Scale>
@@ -109,6 +118,11 @@ class FixedDecimal {
   }
 
  private:
+  // The overflow-checked digit loop, for texts with more significant digits than the fast
+  // path can accumulate without checks (long or zero-padded values).
+  [[nodiscard]] static constexpr DecimalError parse_checked(std::string_view text,
+                                                            FixedDecimal& out) noexcept;
+
   Rep mantissa_;
 };
 
@@ -149,6 +163,58 @@ template <class Rep, int S>
 template <class Rep, int Scale>
 constexpr DecimalError FixedDecimal<Rep, Scale>::parse(std::string_view text,
                                                        FixedDecimal& out) noexcept {
+  // Fast path: accumulate without per-digit overflow checks while the digit count proves no
+  // overflow is possible (18 digits fit an int64, 38 an int128); longer texts take the checked
+  // path. Books parse 64 of these per frame, so the per-digit check was the decoder's hot spot.
+  using U = detail::unsigned_rep_t<Rep>;
+  constexpr int kSafeDigits = sizeof(Rep) == 16 ? 38 : 18;
+  constexpr U kMaxPositive = static_cast<U>(~U{0} >> 1);
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  if (p == end) return DecimalError::empty;
+  const bool negative = *p == '-';
+  if (negative && ++p == end) return DecimalError::empty;
+
+  U m = 0;
+  int digits = 0;
+  const char* const int_begin = p;
+  for (; p != end && static_cast<unsigned char>(*p - '0') < 10; ++p, ++digits) {
+    m = m * 10 + static_cast<U>(*p - '0');
+  }
+  if (p == int_begin) return DecimalError::syntax;  // "", ".5", "-.5", "e5", "--1"
+  int frac_digits = 0;
+  if (p != end && *p == '.') {
+    const char* const frac_begin = ++p;
+    for (; p != end && static_cast<unsigned char>(*p - '0') < 10; ++p) {
+      if (frac_digits < Scale) {
+        m = m * 10 + static_cast<U>(*p - '0');
+        ++frac_digits;
+        ++digits;
+      } else if (*p != '0') {
+        // Keep scanning so that syntax errors after this point still win.
+        for (++p; p != end && static_cast<unsigned char>(*p - '0') < 10; ++p) {
+        }
+        return p == end ? DecimalError::too_precise : DecimalError::syntax;
+      }
+    }
+    if (p == frac_begin) return DecimalError::syntax;  // "5."
+  }
+  if (p != end) return DecimalError::syntax;  // exponent, letters, second point, sign
+  if (digits > kSafeDigits) return parse_checked(text, out);
+
+  const U limit = negative ? kMaxPositive + 1 : kMaxPositive;
+  U scaled;
+  if (__builtin_mul_overflow(m, detail::kPow10Table<U, Scale>[Scale - frac_digits], &scaled) ||
+      scaled > limit) {
+    return DecimalError::out_of_range;
+  }
+  out.mantissa_ = negative ? static_cast<Rep>(U{0} - scaled) : static_cast<Rep>(scaled);
+  return DecimalError::ok;
+}
+
+template <class Rep, int Scale>
+constexpr DecimalError FixedDecimal<Rep, Scale>::parse_checked(std::string_view text,
+                                                               FixedDecimal& out) noexcept {
   using U = detail::unsigned_rep_t<Rep>;
   // Largest magnitude allowed: |min| for negatives, max for positives.
   constexpr U kMaxPositive = static_cast<U>(~U{0} >> 1);

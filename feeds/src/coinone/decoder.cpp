@@ -235,7 +235,10 @@ template <std::size_t N>
 [[nodiscard]] DecodeResult require(const SeenKeys& seen, std::uint32_t required,
                                    const char* const (&names)[N]) noexcept {
   const int missing = seen.first_missing(required);
-  return missing < 0 ? DecodeResult{} : DecodeResult{DecodeStatus::missing_field, names[missing]};
+  if (missing < 0) return {};
+  // `required` only names keys of this table; the bound check also tells GCC so.
+  return {DecodeStatus::missing_field,
+          static_cast<std::size_t>(missing) < N ? names[missing] : "data"};
 }
 
 }  // namespace

@@ -16,8 +16,31 @@ template <bool kBid>
   }
 }
 
+// One 16-byte compare (PriceLevel has no padding).
 [[nodiscard]] inline bool same_level(const PriceLevel& a, const PriceLevel& b) noexcept {
-  return a.price == b.price && a.qty == b.qty;
+  return std::memcmp(&a, &b, sizeof(PriceLevel)) == 0;
+}
+static_assert(sizeof(PriceLevel) == 2 * sizeof(Decimal), "same_level compares raw bytes");
+
+// How a snapshot side arrived: every quantity positive and prices strictly in side order
+// (kForward) or strictly in the opposite order (kReversed, Coinone's asks); anything else
+// (zero or negative quantities, repeated or unordered prices) takes the general path. Two
+// branch-free passes: this is what makes a well-formed 16-level snapshot cheap.
+enum class WireOrder { kGeneral, kForward, kReversed };
+
+template <bool kBid>
+[[nodiscard]] WireOrder wire_order(const PriceLevel* in, std::size_t n) noexcept {
+  bool positive = true;
+  for (std::size_t i = 0; i < n; ++i) positive &= in[i].qty.mantissa() > 0;
+  bool forward = true;
+  bool reversed = true;
+  for (std::size_t i = 1; i < n; ++i) {
+    forward &= better<kBid>(in[i - 1].price, in[i].price);
+    reversed &= better<kBid>(in[i].price, in[i - 1].price);
+  }
+  if (!positive) return WireOrder::kGeneral;
+  if (forward) return WireOrder::kForward;
+  return reversed ? WireOrder::kReversed : WireOrder::kGeneral;
 }
 
 constexpr int kMalformed = -1;
@@ -62,16 +85,38 @@ template <bool kBid>
 }
 
 // Overwrites side[0, count) with fresh[0, m). Returns the first index that differs, or kNone
-// when the side is unchanged; only the differing tail is copied.
+// when the side is unchanged; only the differing tail is copied. Equal prefixes are skipped
+// four levels (64 bytes) per compare.
 [[nodiscard]] std::uint8_t replace_side(PriceLevel* side, std::uint32_t& count,
                                         const PriceLevel* fresh, std::size_t m) noexcept {
   const std::size_t common = std::min<std::size_t>(count, m);
   std::size_t i = 0;
+  while (i + 4 <= common && std::memcmp(side + i, fresh + i, 4 * sizeof(PriceLevel)) == 0) i += 4;
   while (i < common && same_level(side[i], fresh[i])) ++i;
   if (i == common && count == m) return BookChange::kNone;
   std::memcpy(side + i, fresh + i, (m - i) * sizeof(PriceLevel));
   count = static_cast<std::uint32_t>(m);
   return static_cast<std::uint8_t>(i);
+}
+
+// As replace_side, with `wire` holding the m levels worst-first.
+[[nodiscard]] std::uint8_t replace_side_reversed(PriceLevel* side, std::uint32_t& count,
+                                                 const PriceLevel* wire, std::size_t m) noexcept {
+  const std::size_t common = std::min<std::size_t>(count, m);
+  std::size_t i = 0;
+  while (i < common && same_level(side[i], wire[m - 1 - i])) ++i;
+  if (i == common && count == m) return BookChange::kNone;
+  for (std::size_t j = i; j < m; ++j) side[j] = wire[m - 1 - j];
+  count = static_cast<std::uint32_t>(m);
+  return static_cast<std::uint8_t>(i);
+}
+
+template <bool kBid>
+[[nodiscard]] std::uint8_t replace_from_wire(PriceLevel* side, std::uint32_t& count,
+                                             const PriceLevel* wire, std::size_t n,
+                                             WireOrder order) noexcept {
+  return order == WireOrder::kForward ? replace_side(side, count, wire, n)
+                                      : replace_side_reversed(side, count, wire, n);
 }
 
 // Result of setting one level: the index it touched, or one of these.
@@ -84,17 +129,23 @@ template <bool kBid>
 [[nodiscard]] int set_level(PriceLevel* side, std::uint32_t& count,
                             const PriceLevel level) noexcept {
   // First index whose price is not better than level.price (lower_bound in side order).
+  // Most changes land in the top few levels: when the 4th level is not better than the price,
+  // the index is the count of better levels among the first three (three independent compares).
+  // Otherwise a branch-free binary search: the comparison picks the half with a conditional
+  // move, so a change deep in the book costs ~log2(n) steps without mispredictions.
   std::size_t lo = 0;
   std::size_t len = count;
-  while (len > 0) {
-    const std::size_t half = len >> 1;
-    if (better<kBid>(side[lo + half].price, level.price)) {
-      lo += half + 1;
-      len -= half + 1;
-    } else {
-      len = half;
-    }
+  if (count >= 4 && !better<kBid>(side[3].price, level.price)) {
+    lo = static_cast<std::size_t>(better<kBid>(side[0].price, level.price)) +
+         better<kBid>(side[1].price, level.price) + better<kBid>(side[2].price, level.price);
+    len = 0;
   }
+  while (len > 1) {
+    const std::size_t half = len >> 1;
+    lo = better<kBid>(side[lo + half - 1].price, level.price) ? lo + half : lo;
+    len -= half;
+  }
+  lo += len == 1 && better<kBid>(side[lo].price, level.price);
   const bool found = lo < count && side[lo].price == level.price;
   if (level.qty.is_zero()) {
     if (!found) return kUnchanged;  // BTSE deletes levels that left its window; may be absent
@@ -158,13 +209,25 @@ BookApply OrderBook::apply_snapshot(const BookUpdate& u) noexcept {
     return BookApply::dropped_old_id;
   }
   if (u.bid_count > kCapacity || u.ask_count > kCapacity) return go_stale(BookApply::malformed);
+  const WireOrder bid_order = wire_order<true>(u.bids, u.bid_count);
+  const WireOrder ask_order = wire_order<false>(u.asks, u.ask_count);
+  if (bid_order != WireOrder::kGeneral && ask_order != WireOrder::kGeneral) {
+    // Both sides valid and ordered one way or the other: merge straight from the update.
+    change_.bids_from = replace_from_wire<true>(bids_, bid_count_, u.bids, u.bid_count, bid_order);
+    change_.asks_from = replace_from_wire<false>(asks_, ask_count_, u.asks, u.ask_count, ask_order);
+    return snapshot_applied(u.id);
+  }
   const int nb = normalise<true>(u.bids, u.bid_count, scratch_bids_);
   const int na = normalise<false>(u.asks, u.ask_count, scratch_asks_);
   if (nb == kMalformed || na == kMalformed) return go_stale(BookApply::malformed);
 
   change_.bids_from = replace_side(bids_, bid_count_, scratch_bids_, static_cast<std::size_t>(nb));
   change_.asks_from = replace_side(asks_, ask_count_, scratch_asks_, static_cast<std::size_t>(na));
-  last_id_ = u.id;
+  return snapshot_applied(u.id);
+}
+
+BookApply OrderBook::snapshot_applied(std::uint64_t id) noexcept {
+  last_id_ = id;
   ++counters_.snapshots;
   if (crossed()) return go_stale(BookApply::crossed);
   if (status_ != BookStatus::live) {

@@ -4,6 +4,7 @@
 // never hides a change. Deterministic: fixed seeds.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -84,13 +85,17 @@ class Generator {
     u.bid_count = static_cast<std::uint8_t>(uniform(0, wide ? 64 : 20));
     u.ask_count = static_cast<std::uint8_t>(uniform(0, wide ? 64 : 20));
     const std::int64_t cross = chance(3) ? 5 : 0;
-    for (std::size_t i = 0; i < u.bid_count; ++i) u.bids[i] = level(900, 999 + cross, 5);
-    for (std::size_t i = 0; i < u.ask_count; ++i) u.asks[i] = level(1001 - cross, 1100, 5);
+    const int zeros = chance(50) ? 0 : 5;  // half the snapshots without empty levels
+    for (std::size_t i = 0; i < u.bid_count; ++i) u.bids[i] = level(900, 999 + cross, zeros);
+    for (std::size_t i = 0; i < u.ask_count; ++i) u.asks[i] = level(1001 - cross, 1100, zeros);
     // Distinct prices most of the time, so most snapshots are valid.
     if (!chance(5)) {
       dedupe(u.bids, u.bid_count);
       dedupe(u.asks, u.ask_count);
     }
+    // The wire orders the book has fast paths for: sorted best-first, or worst-first.
+    order(u.bids, u.bid_count, uniform(0, 2));
+    order(u.asks, u.ask_count, uniform(0, 2));
     return u;
   }
 
@@ -108,6 +113,14 @@ class Generator {
   }
 
  private:
+  // 0: leave as generated; 1: ascending; 2: descending.
+  static void order(PriceLevel* levels, std::uint8_t count, std::int64_t how) {
+    if (how == 0) return;
+    std::sort(levels, levels + count, [how](const PriceLevel& a, const PriceLevel& b) {
+      return how == 1 ? a.price < b.price : a.price > b.price;
+    });
+  }
+
   static void dedupe(PriceLevel* levels, std::uint8_t& count) {
     std::uint8_t n = 0;
     for (std::uint8_t i = 0; i < count; ++i) {

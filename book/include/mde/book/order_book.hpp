@@ -148,6 +148,7 @@ class OrderBook {
  private:
   BookApply apply_snapshot(const BookUpdate& u) noexcept;
   BookApply apply_delta(const BookUpdate& u) noexcept;
+  BookApply snapshot_applied(std::uint64_t id) noexcept;
   BookApply go_stale(BookApply why) noexcept;
   [[nodiscard]] bool crossed() const noexcept {
     return bid_count_ != 0 && ask_count_ != 0 && bids_[0].price >= asks_[0].price;

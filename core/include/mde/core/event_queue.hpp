@@ -1,13 +1,15 @@
 // The engine's cross-thread queue (feed/replay thread -> core thread) and the producer-side
 // policies: back-pressure (wait for space) and the opt-in drop policy (count what was dropped).
 //
-// EventQueue<T> is the default queue. Every queue type here offers the same core API, so code
-// written against it works with either:
+// EventQueue<T> is the default queue: SpscRing<T>. MoodycamelQueue<T> (a pre-sized
+// moodycamel::ReaderWriterQueue) is the measured alternative. Both offer the same core API, so
+// code written against it works with either:
 //   producer: try_enqueue(const T&), try_emplace(args...)          -> false when full
 //   consumer: front()/peek() -> T* or nullptr, then pop()          (consume in place)
 //   any:      size_approx(), capacity()
-// SpscRing<T> adds try_claim()/publish(): decode straight into the slot (see
-// docs/PERFORMANCE.md, "Queue hop", for why that matters with a 2112-byte Event).
+// SpscRing<T> adds try_claim()/publish() (the ClaimingQueue concept): decode straight into the
+// slot, so only the bytes an event uses are written and moved between cores. With a 2112-byte
+// Event that is what keeps the hand-off cheap; see docs/PERFORMANCE.md, "Queue hop".
 #pragma once
 
 #include <atomic>
@@ -145,10 +147,12 @@ class MoodycamelQueue {
 #endif
 };
 
-// The engine's queue. Kept on moodycamel per docs/PERFORMANCE.md ("Queue hop"); producers that
-// want to decode in place use SpscRing<T> (same API plus try_claim/publish).
+// The engine's queue. SpscRing rather than moodycamel because of try_claim(): copying whole
+// 2112-byte events costs 2-10x more per event than writing the used bytes in place, the more
+// so once the ring outgrows L2 (docs/PERFORMANCE.md, "Queue hop"). It also needs no
+// ThreadSanitizer workaround (plain acquire/release atomics, no standalone fences).
 template <typename T>
-using EventQueue = MoodycamelQueue<T>;
+using EventQueue = SpscRing<T>;
 
 // ---- producer policies -----------------------------------------------------------------------
 

@@ -23,10 +23,10 @@ template <bool kBid>
 static_assert(sizeof(PriceLevel) == 2 * sizeof(Decimal), "same_level compares raw bytes");
 
 // How a snapshot side arrived: every quantity positive and prices strictly in side order
-// (kForward) or strictly in the opposite order (kReversed, Coinone's asks); anything else
+// (forward) or strictly in the opposite order (reversed, Coinone's asks); anything else
 // (zero or negative quantities, repeated or unordered prices) takes the general path. Two
 // branch-free passes: this is what makes a well-formed 16-level snapshot cheap.
-enum class WireOrder { kGeneral, kForward, kReversed };
+enum class WireOrder { general, forward, reversed };
 
 template <bool kBid>
 [[nodiscard]] WireOrder wire_order(const PriceLevel* in, std::size_t n) noexcept {
@@ -38,9 +38,9 @@ template <bool kBid>
     forward &= better<kBid>(in[i - 1].price, in[i].price);
     reversed &= better<kBid>(in[i].price, in[i - 1].price);
   }
-  if (!positive) return WireOrder::kGeneral;
-  if (forward) return WireOrder::kForward;
-  return reversed ? WireOrder::kReversed : WireOrder::kGeneral;
+  if (!positive) return WireOrder::general;
+  if (forward) return WireOrder::forward;
+  return reversed ? WireOrder::reversed : WireOrder::general;
 }
 
 constexpr int kMalformed = -1;
@@ -111,11 +111,10 @@ template <bool kBid>
   return static_cast<std::uint8_t>(i);
 }
 
-template <bool kBid>
 [[nodiscard]] std::uint8_t replace_from_wire(PriceLevel* side, std::uint32_t& count,
                                              const PriceLevel* wire, std::size_t n,
                                              WireOrder order) noexcept {
-  return order == WireOrder::kForward ? replace_side(side, count, wire, n)
+  return order == WireOrder::forward ? replace_side(side, count, wire, n)
                                       : replace_side_reversed(side, count, wire, n);
 }
 
@@ -211,10 +210,10 @@ BookApply OrderBook::apply_snapshot(const BookUpdate& u) noexcept {
   if (u.bid_count > kCapacity || u.ask_count > kCapacity) return go_stale(BookApply::malformed);
   const WireOrder bid_order = wire_order<true>(u.bids, u.bid_count);
   const WireOrder ask_order = wire_order<false>(u.asks, u.ask_count);
-  if (bid_order != WireOrder::kGeneral && ask_order != WireOrder::kGeneral) {
+  if (bid_order != WireOrder::general && ask_order != WireOrder::general) {
     // Both sides valid and ordered one way or the other: merge straight from the update.
-    change_.bids_from = replace_from_wire<true>(bids_, bid_count_, u.bids, u.bid_count, bid_order);
-    change_.asks_from = replace_from_wire<false>(asks_, ask_count_, u.asks, u.ask_count, ask_order);
+    change_.bids_from = replace_from_wire(bids_, bid_count_, u.bids, u.bid_count, bid_order);
+    change_.asks_from = replace_from_wire(asks_, ask_count_, u.asks, u.ask_count, ask_order);
     return snapshot_applied(u.id);
   }
   const int nb = normalise<true>(u.bids, u.bid_count, scratch_bids_);

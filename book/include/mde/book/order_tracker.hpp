@@ -38,6 +38,7 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <type_traits>
 
 #include "mde/core/decimal.hpp"
 #include "mde/core/events.hpp"
@@ -104,6 +105,9 @@ struct Order {
   OrderState state;
   CancelReason cancel_reason;
 };
+
+static_assert(std::is_trivially_copyable_v<Order> && sizeof(Order) == 192,
+              "Order layout changed: three cache lines per tracked order");
 
 enum class OrderApply : std::uint8_t {
   applied,     // the event was looked at; see OrderUpdate's flags for what it changed

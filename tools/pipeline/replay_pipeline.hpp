@@ -27,7 +27,7 @@ namespace mde::tools {
 
 // The default hand-off queue; see docs/PERFORMANCE.md ("Queue hop") for the measurement behind
 // the choice.
-using ReplayQueue = SpscRing<Event>;
+using ReplayQueue = EventQueue<Event>;
 
 struct PipelineOptions {
   replay::ReplayOptions replay{};

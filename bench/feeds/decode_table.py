@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Markdown table for docs/PERFORMANCE.md from coinone_decode_bench JSON output.
 
-Usage: decode_table.py RUN.json [RUN.json ...]
+Usage: decode_table.py [--real] RUN.json [RUN.json ...]
 
 Each RUN.json is one run of
   coinone_decode_bench --benchmark_repetitions=N --benchmark_report_aggregates_only=true \
       --benchmark_out=RUN.json --benchmark_out_format=json
 The figure for a benchmark is the median, over the runs, of each run's median; the spread column
 is (max - min) / median of the per-run medians of the mde benchmark, to show the machine's noise.
+Times are the thread's CPU time by default: on a shared machine the wall-clock time also counts
+the slices other jobs take from the pinned core. --real reports wall-clock time instead.
 Targets are reported, never asserted.
 """
 import json
@@ -21,7 +23,7 @@ TARGET_NLOHMANN_RATIO = 10.0
 IMPLS = ("mde", "rapidjson", "nlohmann")
 
 
-def load(paths):
+def load(paths, field):
     runs = {}  # (frame, impl) -> [median ns per run]
     sizes = {}
     for path in paths:
@@ -32,7 +34,7 @@ def load(paths):
                 continue
             _, frame, impl = b["run_name"].split("/")
             scale = {"ns": 1.0, "us": 1e3, "ms": 1e6}[b["time_unit"]]
-            runs.setdefault((frame, impl), []).append(b["real_time"] * scale)
+            runs.setdefault((frame, impl), []).append(b[field] * scale)
             sizes[frame] = int(b["frame_bytes"])
     return runs, sizes
 
@@ -41,8 +43,10 @@ def mark(ok):
     return "met" if ok else "**missed**"
 
 
-def main(paths):
-    runs, sizes = load(paths)
+def main(args):
+    field = "real_time" if "--real" in args else "cpu_time"
+    paths = [a for a in args if a != "--real"]
+    runs, sizes = load(paths, field)
     frames = []
     for frame, _ in runs:
         if frame not in frames:
@@ -65,11 +69,11 @@ def main(paths):
               f"| {r_ratio:.2f}x ({mark(r_ratio >= TARGET_RAPIDJSON_RATIO)}) "
               f"| {n_ratio:.1f}x ({mark(n_ratio >= TARGET_NLOHMANN_RATIO)}) "
               f"| {mb_s:.0f} | {spread:.1f}% | {target_text} |")
-    print(f"\nRuns: {len(paths)}; ratio targets: >= {TARGET_RAPIDJSON_RATIO:g}x RapidJSON, "
+    print(f"\nRuns: {len(paths)}; time: {field}; ratio targets: >= {TARGET_RAPIDJSON_RATIO:g}x RapidJSON, "
           f">= {TARGET_NLOHMANN_RATIO:g}x nlohmann::json.")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
+    if len([a for a in sys.argv[1:] if a != "--real"]) < 1:
         sys.exit(__doc__)
     main(sys.argv[1:])

@@ -13,6 +13,7 @@
 #endif
 
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "mde/core/decimal.hpp"
@@ -390,22 +391,64 @@ static_assert(detail::refuses(-1) && detail::refuses(9'223'372'037) &&
 }
 
 // Keys of one JSON object in both wire formats; lookup by the frame's format.
+// A key of at most 24 bytes as three little-endian words: comparing is three integer compares,
+// not a memcmp call per candidate.
+struct PackedKey {
+  std::uint64_t w[3];
+  std::size_t len;  // > 24 matches nothing
+};
+
+[[nodiscard]] constexpr PackedKey pack_key(std::string_view s) noexcept {
+  PackedKey k{{0, 0, 0}, s.size()};
+  if (s.size() > 24) return k;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    k.w[i / 8] |= std::uint64_t{static_cast<unsigned char>(s[i])} << (8 * (i % 8));
+  }
+  return k;
+}
+
+// `key` lies in a padded frame: reading 24 bytes from its start is safe.
+[[nodiscard]] inline PackedKey load_key(std::string_view key) noexcept {
+  PackedKey k{{0, 0, 0}, key.size()};
+  if (key.size() > 24) return k;
+  std::memcpy(k.w, key.data(), 24);
+  for (std::size_t i = 0; i < 3; ++i) {
+    const std::size_t have = key.size() > 8 * i ? key.size() - 8 * i : 0;
+    if (have < 8) k.w[i] &= have == 0 ? 0 : (~std::uint64_t{0} >> (64 - 8 * have));
+  }
+  return k;
+}
+
+[[nodiscard]] inline bool operator==(const PackedKey& a, const PackedKey& b) noexcept {
+  return a.len == b.len && a.w[0] == b.w[0] && a.w[1] == b.w[1] && a.w[2] == b.w[2];
+}
+
 struct KeySpec {
+  constexpr KeySpec(std::string_view l, std::string_view s) noexcept
+      : long_key(l), short_key(s), packed{pack_key(l), pack_key(s)} {}
   std::string_view long_key;
   std::string_view short_key;
+  PackedKey packed[2];
 };
 
 enum class Format : std::uint8_t { long_keys, short_keys };
 
 template <std::size_t N>
-[[nodiscard]] inline int find_key(const KeySpec (&keys)[N], std::string_view key,
-                                  Format f) noexcept {
+[[nodiscard]] inline int find_key(const KeySpec (&keys)[N], const PackedKey& key, Format f,
+                                  std::size_t hint = 0) noexcept {
+  // The venue keeps its key order: try the key expected next before scanning.
+  const std::size_t fi = f == Format::short_keys ? 1 : 0;
+  if (hint < N && keys[hint].packed[fi] == key) return static_cast<int>(hint);
   for (std::size_t i = 0; i < N; ++i) {
-    if (same_short_text(f == Format::short_keys ? keys[i].short_key : keys[i].long_key, key)) {
-      return static_cast<int>(i);
-    }
+    if (keys[i].packed[fi] == key) return static_cast<int>(i);
   }
   return -1;
+}
+
+template <std::size_t N>
+[[nodiscard]] inline int find_key(const KeySpec (&keys)[N], std::string_view key,
+                                  Format f) noexcept {
+  return find_key(keys, load_key(key), f);
 }
 
 // Bit set of keys seen in one object, for duplicate and required-field checks. A key whose value

@@ -207,17 +207,19 @@ template <std::size_t N, class Fn>
     return {e == simdjson::INCORRECT_TYPE ? DecodeStatus::not_an_object : json::map_error(e),
             object_name};
   }
+  std::size_t hint = 0;
   for (auto fr : obj) {
-    od::field f;
-    if (auto e = std::move(fr).get(f)) return {json::map_error(e), object_name};
-    const int index = json::find_key(keys, json::key_view(f), fmt);
+    if (auto e = fr.error()) return {json::map_error(e), object_name};
+    od::field&& f = std::move(fr).value_unsafe();  // in place, no copy
+    const int index = json::find_key(keys, json::load_key(json::key_view(f)), fmt, hint);
     if (index < 0) {
       MDE_TRY(json::skip_bounded(f.value()));
       continue;
     }
+    hint = static_cast<std::size_t>(index) + 1;
     field_name = names[index];
     if (!seen.mark(index)) return {DecodeStatus::duplicate_field, field_name};
-    od::value fv = f.value();
+    od::value& fv = f.value();
     // null means absent, for every field: handlers never see it, and a required field sent as
     // null is reported missing by require().
     bool is_null;
@@ -276,6 +278,10 @@ struct Decoder::Impl {
   // Control-frame data collected while decoding `data`, applied after the envelope is complete.
   InstrumentId control_instrument = kNoInstrument;
   std::uint8_t control_topics = 0;
+  // The last market resolved, as sent (ids never change once handed out).
+  FixedString<15> cached_target{};
+  FixedString<15> cached_quote{};
+  InstrumentId cached_id = kNoInstrument;
 };
 
 Decoder::Decoder(InstrumentRegistry& registry, DecoderOptions options)
@@ -294,11 +300,17 @@ DecodeResult Decoder::Impl::resolve(std::string_view target, std::string_view qu
   // An empty currency is a bad value, not an over-long one.
   if (quote.empty()) return {DecodeStatus::bad_value, "data.quote_currency"};
   if (target.empty()) return {DecodeStatus::bad_value, "data.target_currency"};
+  if (cached_id != kNoInstrument && target == cached_target.view() &&
+      quote == cached_quote.view()) {
+    id = cached_id;
+    return {};
+  }
   InstrumentName name;
   if (!compose_market(target, quote, name)) {
     return {DecodeStatus::field_too_long, "data.target_currency"};
   }
   std::optional<InstrumentId> found = registry.find(name.view());
+  if (found && cached_target.assign(target) && cached_quote.assign(quote)) cached_id = *found;
   if (!found && options.add_unknown_instruments) found = registry.add(name.view());
   if (found) {
     id = *found;
@@ -337,12 +349,13 @@ DecodeResult Decoder::Impl::decode(FrameView frame, Event& out) noexcept {
 
   SeenKeys seen;
   for (auto fr : root) {
-    od::field f;
-    if (auto e = std::move(fr).get(f)) return {json::map_error(e)};
-    const std::string_view key = json::key_view(f);
-    int index = json::find_key(kTopKeys, key, Format::long_keys);
+    if (auto e = fr.error()) return {json::map_error(e)};
+    od::field&& f = std::move(fr).value_unsafe();
+    const json::PackedKey key = json::load_key(json::key_view(f));
+    int index = json::find_key(kTopKeys, key, fmt);  // the format seen so far first
     if (index < 0) {
-      index = json::find_key(kTopKeys, key, Format::short_keys);
+      index = json::find_key(kTopKeys, key,
+                             fmt == Format::short_keys ? Format::long_keys : Format::short_keys);
       if (index == kData) fmt = Format::short_keys;
     }
     od::value v = f.value();

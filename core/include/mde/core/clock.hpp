@@ -3,8 +3,9 @@
 //
 // Thread: any. Nothing here allocates, throws or takes a lock. `now_ns()` and `wall_ns()` are
 // vDSO clock_gettime calls (~20 ns); `tsc_now()` is one rdtsc (~10 ns, not serialising), so a
-// producer can stamp every event. TSC deltas only mean something across cores when the CPU
-// reports constant_tsc/nonstop_tsc (true on the target machine; see docs/PERFORMANCE.md).
+// producer can stamp every event; `tsc_now_ordered()` (rdtscp) ends a measured interval. TSC
+// deltas only mean something across cores when the CPU reports constant_tsc/nonstop_tsc (true
+// on the target machine; bench/core/queue_hop_bench measures the residual offset).
 #pragma once
 
 #include <cstdint>
@@ -39,6 +40,18 @@ namespace mde {
 [[nodiscard]] inline std::uint64_t tsc_now() noexcept {
 #if MDE_HAS_RDTSC
   return __rdtsc();
+#else
+  return static_cast<std::uint64_t>(now_ns());
+#endif
+}
+
+// rdtscp: waits until every earlier instruction has executed and earlier loads are visible, so
+// it cannot be taken before the data it times has arrived (plain rdtsc can run ahead of
+// outstanding loads and make a hop look shorter). Use it to end a measured interval.
+[[nodiscard]] inline std::uint64_t tsc_now_ordered() noexcept {
+#if MDE_HAS_RDTSC
+  unsigned aux = 0;
+  return __rdtscp(&aux);
 #else
   return static_cast<std::uint64_t>(now_ns());
 #endif

@@ -36,6 +36,16 @@ TEST(Clock, WallClockIsUnixEpochNanoseconds) {
   EXPECT_GT(t, 1'700'000'000'000'000'000);  // after Nov 2023: really ns, not us or ms
 }
 
+TEST(Clock, OrderedTscReadIsNeverEarlierThanAPriorRead) {
+  for (int i = 0; i < 10'000; ++i) {
+    const std::uint64_t a = tsc_now();
+    const std::uint64_t b = tsc_now_ordered();
+    const std::uint64_t c = tsc_now_ordered();
+    ASSERT_GE(b, a);
+    ASSERT_GE(c, b);
+  }
+}
+
 TEST(TscCalibration, ConvertsTicksWithRoundingToNearest) {
   const auto c = TscCalibration::from_rate(2'600'000'000, 1'000'000'000);  // 2.6 GHz
   EXPECT_EQ(c.to_ns(2'600), 1'000);

@@ -32,7 +32,7 @@ struct EngineOptions {
   bool measure_stages = false;    // time queue hop, update and callback per event (TSC)
 };
 
-struct EngineCounters {
+struct alignas(128) EngineCounters {
   std::uint64_t events = 0;
   std::uint64_t books = 0;
   std::uint64_t book_updates_dropped = 0;  // old ids, deltas on stale books

@@ -109,11 +109,21 @@ class SpscRing {
   [[nodiscard]] T* try_claim() noexcept
     requires kClaimable
   {
+    return try_claim(0);
+  }
+
+  // Batching: the slot `ahead` places after the next free one, or nullptr when the ring has no
+  // room for it. A producer that fills several claimed slots and then publish(n)es them moves
+  // the shared tail once per batch instead of once per element: every tail store costs a cache
+  // line transfer to the consumer, and on x86 the stores behind it wait for that transfer.
+  [[nodiscard]] T* try_claim(std::size_t ahead) noexcept
+    requires kClaimable
+  {
     assert(producer_.held_by_caller() && "SpscRing: more than one producer thread");
-    const std::size_t tail = tail_.load(std::memory_order_relaxed);
-    if (tail - head_cache_ == capacity_) {
+    const std::size_t tail = tail_.load(std::memory_order_relaxed) + ahead;
+    if (tail - head_cache_ >= capacity_) {
       head_cache_ = head_.load(std::memory_order_acquire);
-      if (tail - head_cache_ == capacity_) return nullptr;
+      if (tail - head_cache_ >= capacity_) return nullptr;
     }
     return slot(tail);
   }
@@ -122,10 +132,17 @@ class SpscRing {
   void publish() noexcept
     requires kClaimable
   {
+    publish(1);
+  }
+
+  // Makes the next `n` claimed slots visible at once (see try_claim(ahead)).
+  void publish(std::size_t n) noexcept
+    requires kClaimable
+  {
     assert(producer_.held_by_caller() && "SpscRing: more than one producer thread");
     const std::size_t tail = tail_.load(std::memory_order_relaxed);
-    assert(tail - head_cache_ < capacity_ && "SpscRing: publish() without a claimed slot");
-    tail_.store(tail + 1, std::memory_order_release);
+    assert(tail + n - head_cache_ <= capacity_ && "SpscRing: publish() without claimed slots");
+    tail_.store(tail + n, std::memory_order_release);
   }
 
   // Constructs an element in place. Returns false (constructing nothing) when full.

@@ -50,8 +50,11 @@ status=0
 "$fuzzer" "$corpus" "$seeds" \
   -max_len=4096 -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
   -dict="$here/coinone.dict" -use_value_profile=1 \
-  -artifact_prefix="$artifacts/" -print_final_stats=1 || status=$?
+  -artifact_prefix="$artifacts/" -print_final_stats=1 >"$work/fuzz.log" 2>&1 || status=$?
+# The progress lines run to thousands; keep them in the log and show the summary.
+grep -E '^(INFO: Seed|#[0-9]+ +DONE|Done |stat::)' "$work/fuzz.log" || true
 if [ "$status" -ne 0 ]; then
+  tail -n 60 "$work/fuzz.log" >&2
   echo "run.sh: the fuzzer failed (exit $status); reproducers in $artifacts/:" >&2
   ls -l "$artifacts" >&2 || true
   echo "reproduce with: $fuzzer <file>" >&2

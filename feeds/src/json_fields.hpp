@@ -175,15 +175,13 @@ static_assert(is_json_number("0") && is_json_number("-0.5") && is_json_number("6
 }
 
 // True (and the value consumed) when the value is JSON null.
-[[nodiscard]] inline DecodeStatus check_null(od::value& v, bool& is_null) noexcept {
-  od::json_type t;
-  if (auto e = v.type().get(t)) return map_error(e);
-  is_null = t == od::json_type::null;
-  if (is_null) {
-    // "nul", "nulll": simdjson calls these the wrong type; they are not JSON at all.
-    bool n = false;
-    if (v.is_null().get(n) != simdjson::SUCCESS || !n) return DecodeStatus::malformed_json;
-  }
+[[nodiscard, gnu::always_inline]] inline DecodeStatus check_null(od::value& v,
+                                                                bool& is_null) noexcept {
+  // A peek at the raw token (nothing consumed; the enclosing iterator steps over it) is half the
+  // cost of type() followed by is_null(), and this runs for every field of every frame.
+  const std::string_view tok = trimmed_token(v);
+  is_null = !tok.empty() && tok.front() == 'n';
+  if (is_null && tok != "null") return DecodeStatus::malformed_json;  // "nul", "nulll"
   return DecodeStatus::ok;
 }
 

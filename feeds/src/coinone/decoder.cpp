@@ -138,24 +138,24 @@ enum class ResponseType : std::uint8_t { unknown, data, connected, subscribed, u
                                          error };
 
 [[nodiscard]] ResponseType parse_response_type(std::string_view s) noexcept {
-  if (s == "DATA") return ResponseType::data;
-  if (s == "SUBSCRIBED") return ResponseType::subscribed;
-  if (s == "PONG") return ResponseType::pong;
-  if (s == "CONNECTED") return ResponseType::connected;
-  if (s == "UNSUBSCRIBED") return ResponseType::unsubscribed;
-  if (s == "ERROR") return ResponseType::error;
+  if (json::same_short_text(s, "DATA")) return ResponseType::data;
+  if (json::same_short_text(s, "SUBSCRIBED")) return ResponseType::subscribed;
+  if (json::same_short_text(s, "PONG")) return ResponseType::pong;
+  if (json::same_short_text(s, "CONNECTED")) return ResponseType::connected;
+  if (json::same_short_text(s, "UNSUBSCRIBED")) return ResponseType::unsubscribed;
+  if (json::same_short_text(s, "ERROR")) return ResponseType::error;
   return ResponseType::unknown;
 }
 
 enum class WireChannel : std::uint8_t { unknown, orderbook, trade, ticker, chart, myorder, myasset };
 
 [[nodiscard]] WireChannel parse_channel(std::string_view s) noexcept {
-  if (s == "TRADE") return WireChannel::trade;
-  if (s == "ORDERBOOK") return WireChannel::orderbook;
-  if (s == "MYORDER") return WireChannel::myorder;
-  if (s == "TICKER") return WireChannel::ticker;
-  if (s == "MYASSET") return WireChannel::myasset;
-  if (s == "CHART") return WireChannel::chart;
+  if (json::same_short_text(s, "TRADE")) return WireChannel::trade;
+  if (json::same_short_text(s, "ORDERBOOK")) return WireChannel::orderbook;
+  if (json::same_short_text(s, "MYORDER")) return WireChannel::myorder;
+  if (json::same_short_text(s, "TICKER")) return WireChannel::ticker;
+  if (json::same_short_text(s, "MYASSET")) return WireChannel::myasset;
+  if (json::same_short_text(s, "CHART")) return WireChannel::chart;
   return WireChannel::unknown;
 }
 
@@ -173,24 +173,24 @@ enum class WireChannel : std::uint8_t { unknown, orderbook, trade, ticker, chart
 }
 
 [[nodiscard]] OrderEventType parse_order_status(std::string_view s) noexcept {
-  if (s == "trade") return OrderEventType::fill;
-  if (s == "done") return OrderEventType::fill;  // seed 001: a fill, same meaning as "trade"
-  if (s == "wait") return OrderEventType::open;
-  if (s == "trade_done") return OrderEventType::filled;
-  if (s == "cancel") return OrderEventType::cancelled;
-  if (s == "cancel_post_only") return OrderEventType::cancelled_post_only;
-  if (s == "watch" || s == "not_triggered") return OrderEventType::pending_trigger;
+  if (json::same_short_text(s, "trade")) return OrderEventType::fill;
+  if (json::same_short_text(s, "done")) return OrderEventType::fill;  // seed 001: a fill, same meaning as "trade"
+  if (json::same_short_text(s, "wait")) return OrderEventType::open;
+  if (json::same_short_text(s, "trade_done")) return OrderEventType::filled;
+  if (json::same_short_text(s, "cancel")) return OrderEventType::cancelled;
+  if (json::same_short_text(s, "cancel_post_only")) return OrderEventType::cancelled_post_only;
+  if (json::same_short_text(s, "watch") || json::same_short_text(s, "not_triggered")) return OrderEventType::pending_trigger;
   return OrderEventType::unknown;
 }
 
 [[nodiscard]] AssetChangeReason parse_asset_reason(std::string_view s) noexcept {
-  if (s == "trade") return AssetChangeReason::trade;
-  if (s == "order") return AssetChangeReason::order;
-  if (s == "cancel") return AssetChangeReason::cancel;
-  if (s == "deposit") return AssetChangeReason::deposit;
-  if (s == "withdrawal") return AssetChangeReason::withdrawal;
-  if (s == "cancel_withdrawal") return AssetChangeReason::cancel_withdrawal;
-  if (s == "cancel_post_only") return AssetChangeReason::cancel_post_only;
+  if (json::same_short_text(s, "trade")) return AssetChangeReason::trade;
+  if (json::same_short_text(s, "order")) return AssetChangeReason::order;
+  if (json::same_short_text(s, "cancel")) return AssetChangeReason::cancel;
+  if (json::same_short_text(s, "deposit")) return AssetChangeReason::deposit;
+  if (json::same_short_text(s, "withdrawal")) return AssetChangeReason::withdrawal;
+  if (json::same_short_text(s, "cancel_withdrawal")) return AssetChangeReason::cancel_withdrawal;
+  if (json::same_short_text(s, "cancel_post_only")) return AssetChangeReason::cancel_post_only;
   return AssetChangeReason::unknown;
 }
 
@@ -714,9 +714,9 @@ DecodeResult Decoder::Impl::decode_order(od::value data, Format fmt, Event& out)
         if ((s = json::read_token(v, text)) != DecodeStatus::ok) return s;
         // An order type this decoder does not know is kept as unknown, not rejected: the
         // status and fills still matter.
-        if (text == "LIMIT") o.order_type = OrderType::limit;
-        else if (text == "MARKET") o.order_type = OrderType::market;
-        else if (text == "STOP_LIMIT") o.order_type = OrderType::stop_limit;
+        if (json::same_short_text(text, "LIMIT")) o.order_type = OrderType::limit;
+        else if (json::same_short_text(text, "MARKET")) o.order_type = OrderType::market;
+        else if (json::same_short_text(text, "STOP_LIMIT")) o.order_type = OrderType::stop_limit;
         return s;
       case kOStatus:
         if ((s = json::read_token(v, text)) != DecodeStatus::ok) return s;
@@ -727,8 +727,8 @@ DecodeResult Decoder::Impl::decode_order(od::value data, Format fmt, Event& out)
         return s;
       case kOSide:
         if ((s = json::read_token(v, text)) != DecodeStatus::ok) return s;
-        if (text == "BID") o.side = Side::buy;
-        else if (text == "ASK") o.side = Side::sell;
+        if (json::same_short_text(text, "BID")) o.side = Side::buy;
+        else if (json::same_short_text(text, "ASK")) o.side = Side::sell;
         else return DecodeStatus::bad_value;
         return s;
       case kOOrderPrice: return optional_decimal(v, o.order_price, kOrderPrice);

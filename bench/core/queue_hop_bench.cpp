@@ -118,14 +118,14 @@ T make_source() {
   return src;
 }
 
-template <typename T>
-class RwqCopy {
+// Copies each event in (try_enqueue) and reads it in place: the same adapter for both SPSC
+// queues that copy.
+template <typename Queue>
+class CopyInReadInPlace {
  public:
-  static constexpr const char* kName = "moodycamel RWQ";
-  // capacity - 1: moodycamel keeps one slot free, so this gives it the same number of slots
-  // (the same memory footprint) as the ring.
-  explicit RwqCopy(std::size_t capacity)
-      : q_(capacity > 1 ? capacity - 1 : 1), src_(make_source<T>()) {}
+  using T = typename Queue::value_type;
+  explicit CopyInReadInPlace(std::size_t queue_capacity)
+      : q_(queue_capacity), src_(make_source<T>()) {}
   bool send(std::uint64_t seq, std::uint64_t tsc) noexcept {
     write_event(src_, seq, tsc);
     return q_.try_enqueue(src_);
@@ -140,31 +140,23 @@ class RwqCopy {
   }
 
  private:
-  mde::MoodycamelQueue<T> q_;
+  Queue q_;
   T src_;
 };
 
 template <typename T>
-class RingCopy {
- public:
-  static constexpr const char* kName = "ring copy";
-  explicit RingCopy(std::size_t capacity) : q_(capacity), src_(make_source<T>()) {}
-  bool send(std::uint64_t seq, std::uint64_t tsc) noexcept {
-    write_event(src_, seq, tsc);
-    return q_.try_enqueue(src_);
-  }
-  template <typename F>
-  bool receive(F&& f) noexcept {
-    T* e = q_.front();
-    if (e == nullptr) return false;
-    f(*e);
-    q_.pop();
-    return true;
-  }
+struct RwqCopy : CopyInReadInPlace<mde::MoodycamelQueue<T>> {
+  static constexpr const char* kName = "moodycamel RWQ";
+  // capacity - 1: moodycamel keeps one slot free, so this gives it the same number of slots
+  // (the same memory footprint) as the ring.
+  explicit RwqCopy(std::size_t capacity)
+      : CopyInReadInPlace<mde::MoodycamelQueue<T>>(capacity > 1 ? capacity - 1 : 1) {}
+};
 
- private:
-  mde::SpscRing<T> q_;
-  T src_;
+template <typename T>
+struct RingCopy : CopyInReadInPlace<mde::SpscRing<T>> {
+  static constexpr const char* kName = "ring copy";
+  explicit RingCopy(std::size_t capacity) : CopyInReadInPlace<mde::SpscRing<T>>(capacity) {}
 };
 
 template <typename T>

@@ -107,47 +107,35 @@ void report(benchmark::State& state, const Sample& s) {
   state.counters["frame_bytes"] = static_cast<double>(s.frame.view().size);
 }
 
+DecodeStatus status_of(DecodeResult r) { return r.status; }
+DecodeStatus status_of(DecodeStatus s) { return s; }
+
+// Checks the decoder's event against the reference decoder's, then times the decode.
+template <class Decoder>
+void time_decode(benchmark::State& state, const Sample& s, const char* impl, Decoder& decoder) {
+  const FrameView frame = s.frame.view();
+  Event event;
+  check_same(s, impl, status_of(decoder.decode(frame, event)), event);
+  if constexpr (requires { decoder.stayed_in_buffers(); }) {
+    if (!decoder.stayed_in_buffers()) fail(s.name + "/" + impl + ": parse outgrew the user buffers");
+  }
+  benchmark::DoNotOptimize(&event);
+  for (auto _ : state) {
+    auto r = decoder.decode(frame, event);
+    benchmark::DoNotOptimize(r);
+    benchmark::ClobberMemory();
+  }
+  report(state, s);
+}
+
 void bm_mde(benchmark::State& state, const Sample* s) {
-  coinone::Decoder& decoder = *world().mde;
-  const FrameView frame = s->frame.view();
-  Event event;
-  check_same(*s, "mde", decoder.decode(frame, event).status, event);
-  benchmark::DoNotOptimize(&event);
-  for (auto _ : state) {
-    DecodeResult r = decoder.decode(frame, event);
-    benchmark::DoNotOptimize(r);
-    benchmark::ClobberMemory();
-  }
-  report(state, *s);
+  time_decode(state, *s, "mde", *world().mde);
 }
-
 void bm_rapidjson(benchmark::State& state, const Sample* s) {
-  RapidJsonDecoder& decoder = *world().rapidjson;
-  const FrameView frame = s->frame.view();
-  Event event;
-  check_same(*s, "rapidjson", decoder.decode(frame, event), event);
-  if (!decoder.stayed_in_buffers()) fail(s->name + "/rapidjson: parse outgrew the user buffers");
-  benchmark::DoNotOptimize(&event);
-  for (auto _ : state) {
-    DecodeStatus r = decoder.decode(frame, event);
-    benchmark::DoNotOptimize(r);
-    benchmark::ClobberMemory();
-  }
-  report(state, *s);
+  time_decode(state, *s, "rapidjson", *world().rapidjson);
 }
-
 void bm_nlohmann(benchmark::State& state, const Sample* s) {
-  NlohmannDecoder& decoder = *world().nlohmann;
-  const FrameView frame = s->frame.view();
-  Event event;
-  check_same(*s, "nlohmann", decoder.decode(frame, event), event);
-  benchmark::DoNotOptimize(&event);
-  for (auto _ : state) {
-    DecodeStatus r = decoder.decode(frame, event);
-    benchmark::DoNotOptimize(r);
-    benchmark::ClobberMemory();
-  }
-  report(state, *s);
+  time_decode(state, *s, "nlohmann", *world().nlohmann);
 }
 
 void setup() {

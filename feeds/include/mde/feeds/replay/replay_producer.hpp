@@ -174,19 +174,27 @@ class ReplayProducer {
     }
   }
 
+  // Copies the header and the live payload only: a trade is 104 of the 2112 bytes, so it moves
+  // 2 cache lines to the consumer's core instead of 33.
   static void copy_used(const Event& from, Event& to) noexcept {
-    if (from.header.kind != EventKind::book) {
-      static_assert(sizeof(AssetEvent) >= sizeof(OrderEvent) &&
-                    sizeof(AssetEvent) >= sizeof(Ticker) && sizeof(AssetEvent) >= sizeof(Trade) &&
-                    sizeof(AssetEvent) >= sizeof(Control),
-                    "copy_used assumes AssetEvent is the largest payload after BookUpdate");
-      std::memcpy(static_cast<void*>(&to), &from, offsetof(Event, asset) + sizeof(AssetEvent));
-      return;
+    auto copy_prefix = [&](std::size_t bytes) {
+      std::memcpy(static_cast<void*>(&to), &from, bytes);
+    };
+    switch (from.header.kind) {
+      case EventKind::book: {
+        const BookUpdate& b = from.book;
+        copy_prefix(offsetof(Event, book) + offsetof(BookUpdate, bids));
+        std::memcpy(static_cast<void*>(to.book.bids), b.bids, b.bid_count * sizeof(PriceLevel));
+        std::memcpy(static_cast<void*>(to.book.asks), b.asks, b.ask_count * sizeof(PriceLevel));
+        return;
+      }
+      case EventKind::trade: copy_prefix(offsetof(Event, trade) + sizeof(Trade)); return;
+      case EventKind::ticker: copy_prefix(offsetof(Event, ticker) + sizeof(Ticker)); return;
+      case EventKind::order: copy_prefix(offsetof(Event, order) + sizeof(OrderEvent)); return;
+      case EventKind::asset: copy_prefix(offsetof(Event, asset) + sizeof(AssetEvent)); return;
+      case EventKind::control: copy_prefix(offsetof(Event, control) + sizeof(Control)); return;
+      case EventKind::none: copy_prefix(sizeof(EventHeader)); return;
     }
-    const BookUpdate& b = from.book;
-    std::memcpy(static_cast<void*>(&to), &from, offsetof(Event, book) + offsetof(BookUpdate, bids));
-    std::memcpy(static_cast<void*>(to.book.bids), b.bids, b.bid_count * sizeof(PriceLevel));
-    std::memcpy(static_cast<void*>(to.book.asks), b.asks, b.ask_count * sizeof(PriceLevel));
   }
 
   // Makes the decoded-but-unpublished events visible, stamping their hand-off time.

@@ -32,6 +32,9 @@ struct EngineOptions {
   bool measure_stages = false;    // time queue hop, update and callback per event (TSC)
 };
 
+// Written on every event by the core thread. Aligned (and so padded) to two cache lines so that
+// no heap neighbour written by another thread can share a line with it (adjacent-line prefetch
+// pairs lines, hence 128).
 struct alignas(128) EngineCounters {
   std::uint64_t events = 0;
   std::uint64_t books = 0;

@@ -60,6 +60,8 @@ struct RejectionSample {
   DecodeResult result;
 };
 
+// Written on every frame by the producer thread; aligned to two cache lines so that no heap
+// neighbour the core thread writes can share a line with it.
 struct alignas(128) ProducerStats {
   std::uint64_t frames = 0;     // records read
   std::uint64_t bytes = 0;      // frame bytes read

@@ -118,18 +118,12 @@ T make_source() {
   return src;
 }
 
-// Copies each event in (try_enqueue) and reads it in place: the same adapter for both SPSC
-// queues that copy.
+// The consumer side shared by the SPSC queues: read the event in place, then release the slot.
 template <typename Queue>
-class CopyInReadInPlace {
+class ReadInPlace {
  public:
   using T = typename Queue::value_type;
-  explicit CopyInReadInPlace(std::size_t queue_capacity)
-      : q_(queue_capacity), src_(make_source<T>()) {}
-  bool send(std::uint64_t seq, std::uint64_t tsc) noexcept {
-    write_event(src_, seq, tsc);
-    return q_.try_enqueue(src_);
-  }
+  explicit ReadInPlace(std::size_t queue_capacity) : q_(queue_capacity) {}
   template <typename F>
   bool receive(F&& f) noexcept {
     T* e = q_.front();
@@ -139,8 +133,23 @@ class CopyInReadInPlace {
     return true;
   }
 
- private:
+ protected:
   Queue q_;
+};
+
+// Copies each event in (try_enqueue): the same producer for both SPSC queues that copy.
+template <typename Queue>
+class CopyInReadInPlace : public ReadInPlace<Queue> {
+ public:
+  using T = typename Queue::value_type;
+  explicit CopyInReadInPlace(std::size_t queue_capacity)
+      : ReadInPlace<Queue>(queue_capacity), src_(make_source<T>()) {}
+  bool send(std::uint64_t seq, std::uint64_t tsc) noexcept {
+    write_event(src_, seq, tsc);
+    return this->q_.try_enqueue(src_);
+  }
+
+ private:
   T src_;
 };
 
@@ -159,29 +168,18 @@ struct RingCopy : CopyInReadInPlace<mde::SpscRing<T>> {
   explicit RingCopy(std::size_t capacity) : CopyInReadInPlace<mde::SpscRing<T>>(capacity) {}
 };
 
+// Writes the event straight into the claimed slot.
 template <typename T>
-class RingClaim {
- public:
+struct RingClaim : ReadInPlace<mde::SpscRing<T>> {
   static constexpr const char* kName = "ring claim";
-  explicit RingClaim(std::size_t capacity) : q_(capacity) {}
+  explicit RingClaim(std::size_t capacity) : ReadInPlace<mde::SpscRing<T>>(capacity) {}
   bool send(std::uint64_t seq, std::uint64_t tsc) noexcept {
-    T* slot = q_.try_claim();
+    T* slot = this->q_.try_claim();
     if (slot == nullptr) return false;
     write_event(*slot, seq, tsc);
-    q_.publish();
+    this->q_.publish();
     return true;
   }
-  template <typename F>
-  bool receive(F&& f) noexcept {
-    T* e = q_.front();
-    if (e == nullptr) return false;
-    f(*e);
-    q_.pop();
-    return true;
-  }
-
- private:
-  mde::SpscRing<T> q_;
 };
 
 template <typename T>

@@ -254,8 +254,9 @@ class ReplayProducer {
 
   // Sends one `dropped` control per affected stream. False while the queue is still full.
   bool flush_drop_notices() noexcept {
-    for (std::size_t id = dropped_books_._Find_first(); id < dropped_books_.size();
-         id = dropped_books_._Find_next(id)) {
+    // A plain scan: this runs only after losses, never per frame.
+    for (std::size_t id = 0; dropped_books_.any() && id < dropped_books_.size(); ++id) {
+      if (!dropped_books_.test(id)) continue;
       if (!send_notice(Channel::book, static_cast<InstrumentId>(id))) return false;
       dropped_books_.reset(id);
     }

@@ -141,7 +141,7 @@ void bm_nlohmann(benchmark::State& state, const Sample* s) {
 void setup() {
   World& w = world();
   for (const char* market : {"XRP-KRW", "ETH-KRW", "BTC-KRW"}) {
-    if (!w.registry.add(market)) fail(std::string("cannot register ") + market);
+    if (!w.registry.add(mde::Venue::coinone, market)) fail(std::string("cannot register ") + market);
   }
   coinone::DecoderOptions options;
   options.connection = kConnection;

@@ -168,7 +168,7 @@ inline constexpr Keys kShortKeys{
   put(target);
   buf[n++] = '-';
   put(quote);
-  const std::optional<InstrumentId> found = registry.find({buf, n});
+  const std::optional<InstrumentId> found = registry.find(Venue::coinone, {buf, n});
   if (!found) return DecodeStatus::unknown_instrument;
   id = *found;
   return DecodeStatus::ok;

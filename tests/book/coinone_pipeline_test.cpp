@@ -69,7 +69,7 @@ TEST(CoinonePipeline, ProtocolBookFramesGiveSortedLiveBook) {
   p.run("coinone_protocol_frames.jsonl");
   ASSERT_EQ(p.book_results,
             (std::vector<BookApply>{BookApply::applied, BookApply::applied}));  // DEFAULT, SHORT
-  const auto xrp = p.registry.find("XRP-KRW");
+  const auto xrp = p.registry.find(Venue::coinone, "XRP-KRW");
   ASSERT_TRUE(xrp);
   const OrderBook& b = p.books[*xrp];
   EXPECT_EQ(b.status(), BookStatus::live);

@@ -17,34 +17,47 @@ std::string market(std::size_t i) {
 
 TEST(InstrumentRegistry, AddReturnsStableIdsAndFindsThem) {
   InstrumentRegistry r;
-  const auto xrp = r.add("XRP-KRW");
-  const auto btc = r.add("BTC-KRW");
+  const auto xrp = r.add(Venue::coinone, "XRP-KRW");
+  const auto btc = r.add(Venue::coinone, "BTC-KRW");
   ASSERT_TRUE(xrp && btc);
   EXPECT_NE(*xrp, *btc);
-  EXPECT_EQ(r.add("XRP-KRW"), xrp);
-  EXPECT_EQ(r.find("BTC-KRW"), btc);
+  EXPECT_EQ(r.add(Venue::coinone, "XRP-KRW"), xrp);
+  EXPECT_EQ(r.find(Venue::coinone, "BTC-KRW"), btc);
   EXPECT_EQ(r.name(*xrp), "XRP-KRW");
-  EXPECT_FALSE(r.find("ETH-KRW"));
+  EXPECT_FALSE(r.find(Venue::coinone, "ETH-KRW"));
   EXPECT_EQ(r.size(), 2u);
 }
 
 TEST(InstrumentRegistry, RefusesEmptyAndOverlongNames) {
   InstrumentRegistry r;
-  EXPECT_FALSE(r.add(""));
-  EXPECT_FALSE(r.add(std::string(InstrumentName::kCapacity + 1, 'X')));
-  EXPECT_TRUE(r.add(std::string(InstrumentName::kCapacity, 'X')));
+  EXPECT_FALSE(r.add(Venue::coinone, ""));
+  EXPECT_FALSE(r.add(Venue::coinone, std::string(InstrumentName::kCapacity + 1, 'X')));
+  EXPECT_TRUE(r.add(Venue::coinone, std::string(InstrumentName::kCapacity, 'X')));
 }
 
 TEST(InstrumentRegistry, RefusesPastCapacityWithoutLosingExistingIds) {
   InstrumentRegistry r;
   for (std::size_t i = 0; i < InstrumentRegistry::kCapacity; ++i) {
-    ASSERT_TRUE(r.add(market(i))) << i;
+    ASSERT_TRUE(r.add(Venue::coinone, market(i))) << i;
   }
-  EXPECT_FALSE(r.add("ONE-MORE"));
+  EXPECT_FALSE(r.add(Venue::coinone, "ONE-MORE"));
   for (std::size_t i = 0; i < InstrumentRegistry::kCapacity; ++i) {
-    ASSERT_EQ(r.find(market(i)), static_cast<InstrumentId>(i));
+    ASSERT_EQ(r.find(Venue::coinone, market(i)), static_cast<InstrumentId>(i));
   }
   EXPECT_EQ(r.name(kNoInstrument), "");
+}
+
+TEST(InstrumentRegistry, SameNameOnTwoVenuesIsTwoInstruments) {
+  InstrumentRegistry r;
+  const auto coinone = r.add(Venue::coinone, "BTC-USD");
+  const auto btse = r.add(Venue::btse, "BTC-USD");
+  ASSERT_TRUE(coinone && btse);
+  EXPECT_NE(*coinone, *btse);
+  EXPECT_EQ(r.find(Venue::btse, "BTC-USD"), btse);
+  EXPECT_EQ(r.venue(*btse), Venue::btse);
+  EXPECT_EQ(r.venue(*coinone), Venue::coinone);
+  EXPECT_EQ(r.name(*btse), "BTC-USD");
+  EXPECT_FALSE(r.find(Venue::deflow, "BTC-USD"));
 }
 
 }  // namespace

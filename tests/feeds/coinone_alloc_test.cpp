@@ -69,7 +69,7 @@ std::vector<std::string> mixed_frames() {
 
 TEST(CoinoneDecoderAllocations, AMillionMixedDecodesAllocateNothing) {
   InstrumentRegistry registry;
-  for (const char* m : {"XRP-KRW", "ETH-KRW", "BTC-KRW"}) ASSERT_TRUE(registry.add(m));
+  for (const char* m : {"XRP-KRW", "ETH-KRW", "BTC-KRW"}) ASSERT_TRUE(registry.add(Venue::coinone, m));
   coinone::Decoder decoder(registry);
 
   // Every frame in its own padded buffer, made before counting starts.

@@ -809,7 +809,7 @@ TEST(CoinoneGolden, SubscribedToAnUnknownMarketIsAnAckWithoutInstrument) {
   CoinoneHarness h;
   expect_control(decoded(h, R"({"response_type":"SUBSCRIBED","channel":"ORDERBOOK","data":{"quote_currency":"KRW","target_currency":"NOPE"}})"),
                  ControlType::subscribed, Channel::book, kNoInstrument, 1);
-  EXPECT_FALSE(h.registry().find("NOPE-KRW"));
+  EXPECT_FALSE(h.registry().find(Venue::coinone, "NOPE-KRW"));
 }
 
 TEST(CoinoneGolden, UnsubscribedEchoesTheTopic) {
@@ -1064,11 +1064,11 @@ TEST(CoinoneGolden, UnknownMarketIsRejectedUnlessTheDecoderMayAddIt) {
   {
     CoinoneHarness adding({.add_unknown_instruments = true}, {"BTC-KRW"});
     ASSERT_TRUE(decodes(adding, book));
-    const auto xrp = adding.registry().find("XRP-KRW");
+    const auto xrp = adding.registry().find(Venue::coinone, "XRP-KRW");
     ASSERT_TRUE(xrp);
     EXPECT_EQ(adding.event().header.instrument, *xrp);
     ASSERT_TRUE(decodes(adding, order));
-    const auto eth = adding.registry().find("ETH-KRW");
+    const auto eth = adding.registry().find(Venue::coinone, "ETH-KRW");
     ASSERT_TRUE(eth);
     EXPECT_EQ(adding.event().header.instrument, *eth);
     EXPECT_EQ(adding.registry().size(), 3u);

@@ -25,7 +25,7 @@ struct Fuzzer {
 
   Fuzzer() {
     // Fixed markets and no adding: the outcome of an input never depends on earlier inputs.
-    for (const char* m : {"XRP-KRW", "ETH-KRW", "BTC-KRW"}) (void)registry.add(m);
+    for (const char* m : {"XRP-KRW", "ETH-KRW", "BTC-KRW"}) (void)registry.add(Venue::coinone, m);
     decoder = std::make_unique<coinone::Decoder>(registry, coinone::DecoderOptions{
                                                                .max_frame_bytes = 1 << 16});
   }

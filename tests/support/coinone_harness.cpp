@@ -81,7 +81,7 @@ CoinoneHarness::CoinoneHarness(coinone::DecoderOptions options,
                                std::initializer_list<std::string_view> markets)
     : registry_(std::make_unique<InstrumentRegistry>()), event_(std::make_unique<Event>()) {
   for (std::string_view m : markets) {
-    if (!registry_->add(m)) throw std::runtime_error("cannot register market");
+    if (!registry_->add(Venue::coinone, m)) throw std::runtime_error("cannot register market");
   }
   decoder_ = std::make_unique<coinone::Decoder>(*registry_, options);
 }
@@ -98,7 +98,7 @@ DecodeResult CoinoneHarness::decode(std::string_view frame) {
 }
 
 InstrumentId CoinoneHarness::id(std::string_view market) const {
-  const auto found = registry_->find(market);
+  const auto found = registry_->find(Venue::coinone, market);
   if (!found) throw std::runtime_error("market not registered");
   return *found;
 }

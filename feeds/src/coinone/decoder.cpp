@@ -309,9 +309,9 @@ DecodeResult Decoder::Impl::resolve(std::string_view target, std::string_view qu
   if (!compose_market(target, quote, name)) {
     return {DecodeStatus::field_too_long, "data.target_currency"};
   }
-  std::optional<InstrumentId> found = registry.find(name.view());
+  std::optional<InstrumentId> found = registry.find(Venue::coinone, name.view());
   if (found && cached_target.assign(target) && cached_quote.assign(quote)) cached_id = *found;
-  if (!found && options.add_unknown_instruments) found = registry.add(name.view());
+  if (!found && options.add_unknown_instruments) found = registry.add(Venue::coinone, name.view());
   if (found) {
     id = *found;
   } else if (required) {
@@ -562,6 +562,7 @@ DecodeResult Decoder::Impl::decode_book(od::value data, Format fmt, Event& out) 
   if (r = resolve(target, quote, out.header.instrument, true); !r.ok()) return r;
   b.prev_id = 0;
   b.action = BookAction::snapshot;
+  b.part_flags = 0;
   out.header.exchange_ns = ts;
   out.header.kind = EventKind::book;
   return {};
@@ -913,3 +914,4 @@ const char* runtime_simd_kernel() noexcept {
 }
 
 }  // namespace mde::coinone
+static_assert(mde::FrameDecoder<mde::coinone::Decoder>);

@@ -15,10 +15,10 @@
 #include "mde/core/decimal.hpp"
 #include "mde/core/fixed_string.hpp"
 #include "mde/core/instrument.hpp"
+#include "mde/core/venue.hpp"
 
 namespace mde {
 
-enum class Venue : std::uint8_t { unknown, coinone, btse, deflow };
 enum class EventKind : std::uint8_t { none, book, trade, order, asset, ticker, control };
 
 // Common to every event. Timestamps are nanoseconds since the Unix epoch; 0 means absent.
@@ -46,15 +46,34 @@ struct PriceLevel {
 
 enum class BookAction : std::uint8_t { snapshot, delta };
 
-// Levels are in wire order; book/ sorts them (Coinone sends asks worst-first).
+// A venue frame whose levels do not fit one BookUpdate (a BTSE delta can carry more than
+// kMaxBookLevels entries on a side) travels as several parts of one update, published together
+// and in order: the first part carries the checks (id, prev_id), every part but the last has
+// kBookPartMore set, every part but the first has kBookPartContinued. A book applies the parts as
+// one update: the crossed check and the strategy callback come after the last part.
+enum BookPartFlag : std::uint8_t {
+  kBookPartMore = 1u << 0,       // another part of the same update follows
+  kBookPartContinued = 1u << 1,  // not the first part: no id checks, same id as the first
+};
+
+// Levels are in wire order; book/ sorts them (Coinone sends asks worst-first). Within one update
+// (all its parts) a price appears at most once per side: a decoder that meets a price twice keeps
+// the last entry (the venue's "last wins"), so the order in which parts are applied cannot change
+// the result.
 struct BookUpdate {
   std::uint64_t id;       // book id or sequence number; larger is newer
   std::uint64_t prev_id;  // sequence number this delta follows; 0 when the venue has none
   BookAction action;
   std::uint8_t bid_count;
   std::uint8_t ask_count;
+  std::uint8_t part_flags;  // BookPartFlag bits; 0 for an update that fits one event
   PriceLevel bids[kMaxBookLevels];
   PriceLevel asks[kMaxBookLevels];
+
+  [[nodiscard]] bool has_more_parts() const noexcept { return (part_flags & kBookPartMore) != 0; }
+  [[nodiscard]] bool is_continuation() const noexcept {
+    return (part_flags & kBookPartContinued) != 0;
+  }
 };
 
 // ---- Public trade ----------------------------------------------------------------------------

@@ -60,6 +60,7 @@
 #include <string_view>
 
 #include "mde/core/frame.hpp"
+#include "mde/core/venue.hpp"
 
 namespace mde::capture {
 
@@ -161,6 +162,7 @@ struct CaptureRecord {
   std::int64_t receive_ns;
   std::uint32_t connection;
   FrameView frame;
+  Venue venue = Venue::unknown;  // unknown: recognise the venue from the frame's envelope
 };
 
 // Why a reader stopped. Everything before `offset` was delivered and is good.

@@ -18,13 +18,14 @@
 #include "mde/core/frame.hpp"
 #include "mde/core/instrument.hpp"
 #include "mde/feeds/decode_status.hpp"
+#include "mde/feeds/event_sink.hpp"
 
 namespace mde::coinone {
 
 struct DecoderOptions {
   std::size_t max_frame_bytes = 1 << 20;
-  // Add markets not yet registered instead of rejecting them. Only for a decoder whose thread is
-  // the registry's single writer (tools, replay readers).
+  // Add markets not yet registered instead of rejecting them (the registry is safe for several
+  // adding threads; see instrument.hpp).
   bool add_unknown_instruments = false;
   std::uint32_t connection = 0;  // copied into every event header
 };
@@ -40,6 +41,15 @@ class Decoder {
   // `frame` must have kFramePadding readable bytes after its end. Sets out.header.receive_ns to 0;
   // the caller stamps it.
   DecodeResult decode(FrameView frame, Event& out) noexcept;
+
+  // The FrameDecoder interface (event_sink.hpp): a Coinone frame is one event, emitted only when
+  // the frame decoded.
+  template <EventSink Sink>
+  DecodeResult decode(FrameView frame, Sink& sink) noexcept {
+    const DecodeResult r = decode(frame, sink.event());
+    if (r.ok()) (void)sink.emit();
+    return r;
+  }
 
  private:
   struct Impl;

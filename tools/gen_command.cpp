@@ -10,7 +10,10 @@
 #include <string_view>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
+#include "progress.hpp"
 #include "sample/capture_io.hpp"
 #include "sample/coinone_generator.hpp"
 
@@ -20,27 +23,17 @@ namespace {
 
 using sample::CaptureForm;
 
-int usage() {
-  std::fputs(
-      "usage: mde gen --kind trade-heavy|book-heavy|mixed --frames N [--seed S] [--start-ns NS]\n"
-      "               [--splice FILE]... -o OUT\n"
-      "  Writes N generated frames (deterministic for a seed) to OUT: native when OUT ends in\n"
-      "  .mdecap (or has no known extension), text for .jsonl/.txt.\n"
-      "  --splice FILE: also insert FILE's frames (a text or native capture), in order and spread\n"
-      "  evenly through the generated ones, each timed just after the frame before it. MYORDER and\n"
-      "  MYASSET frames from text go on the private connection (2), the rest on the public one (1).\n",
-      stderr);
-  return 2;
-}
+// Frames at most: the generator's gaps reach 50 ms, so 10^9 frames span at most 5 * 10^16 ns,
+// well inside int64 from any --start-ns allowed; larger counts only serve to wrap the clock.
+constexpr std::uint64_t kMaxFrames = 1'000'000'000;
+constexpr std::int64_t kMaxStartNs = INT64_MAX / 2;
 
-bool parse_u64(const char* s, std::uint64_t& out) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(s, &end, 10);
-  if (end == s || *end != '\0' || errno != 0 || *s == '-') return false;
-  out = v;
-  return true;
-}
+struct GenArgs {
+  sample::GenOptions options;
+  std::uint64_t frames = 0;
+  std::string out_path;
+  std::vector<std::string> splice_paths;
+};
 
 struct Splice {
   std::uint64_t after;  // emitted once this many generated frames are out
@@ -49,10 +42,15 @@ struct Splice {
 };
 
 // Reads a splice file and spreads its frames evenly over `frames` generated ones.
-bool load_splice(const std::string& path, std::uint64_t frames, std::vector<Splice>& out) {
+bool load_splice(const std::string& path, const std::string& out_path, std::uint64_t frames,
+                 std::vector<Splice>& out) {
   sample::CaptureSource source;
   if (!source.open(path)) {
     std::fprintf(stderr, "mde gen: %s\n", source.error().c_str());
+    return false;
+  }
+  if (std::string error; sample::refuse_same_file(out_path, path, source.identity(), error)) {
+    std::fprintf(stderr, "mde gen: %s\n", error.c_str());
     return false;
   }
   std::vector<Splice> mine;
@@ -80,42 +78,13 @@ bool load_splice(const std::string& path, std::uint64_t frames, std::vector<Spli
   return true;
 }
 
-}  // namespace
-
-int run_gen(std::span<char* const> args) {
-  sample::GenOptions options;
-  std::uint64_t frames = 0;
-  std::string out_path;
-  std::vector<std::string> splice_paths;
-  bool have_kind = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view a = args[i];
-    const char* v = i + 1 < args.size() ? args[i + 1] : nullptr;
-    std::uint64_t n = 0;
-    if (v == nullptr) return usage();
-    ++i;
-    if (a == "--kind") {
-      if (!sample::parse_gen_kind(v, options.kind)) return usage();
-      have_kind = true;
-    } else if (a == "--frames" && parse_u64(v, n)) {
-      frames = n;
-    } else if (a == "--seed" && parse_u64(v, n)) {
-      options.seed = n;
-    } else if (a == "--start-ns" && parse_u64(v, n) && n <= INT64_MAX / 2) {
-      options.start_ns = static_cast<std::int64_t>(n);
-    } else if (a == "--splice") {
-      splice_paths.emplace_back(v);
-    } else if (a == "-o" || a == "--output") {
-      out_path = v;
-    } else {
-      return usage();
-    }
-  }
-  if (!have_kind || frames == 0 || out_path.empty()) return usage();
-
+int run_gen(GenArgs& a) {
+  sample::GenOptions& options = a.options;
+  const std::uint64_t frames = a.frames;
+  const std::string& out_path = a.out_path;
   std::vector<Splice> splices;
-  for (const std::string& p : splice_paths) {
-    if (!load_splice(p, frames, splices)) return 1;
+  for (const std::string& p : a.splice_paths) {
+    if (!load_splice(p, out_path, frames, splices)) return kExitFailed;
   }
   std::stable_sort(splices.begin(), splices.end(),
                    [](const Splice& x, const Splice& y) { return x.after < y.after; });
@@ -127,8 +96,9 @@ int run_gen(std::span<char* const> args) {
   writer_options.created_ns = options.start_ns;  // deterministic bytes for a seed
   if (!sink.open(out_path, form, writer_options)) {
     std::fprintf(stderr, "mde gen: %s\n", sink.error().c_str());
-    return 1;
+    return kExitFailed;
   }
+  Progress progress("gen", frames);
 
   const auto t0 = std::chrono::steady_clock::now();
   sample::CoinoneGenerator gen(options);
@@ -140,7 +110,7 @@ int run_gen(std::span<char* const> args) {
     if (ns <= last_ns) ns = last_ns + 1;
     last_ns = ns;
     bytes += frame.size();
-    return sink.write(ns, connection, frame);
+    return sink.write(ns, connection, frame, Venue::coinone);
   };
   auto emit_splices = [&](std::uint64_t generated) {
     while (next_splice < splices.size() && splices[next_splice].after == generated) {
@@ -153,10 +123,12 @@ int run_gen(std::span<char* const> args) {
   for (std::uint64_t i = 1; ok && i <= frames; ++i) {
     const sample::GenFrame f = gen.next();
     ok = emit(f.receive_ns, f.connection, f.text) && emit_splices(i);
+    progress.update(i, i);
   }
+  progress.finish();
   if (!ok || !sink.close()) {
     std::fprintf(stderr, "mde gen: %s\n", sink.error().c_str());
-    return 1;
+    return kExitFailed;
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -172,7 +144,37 @@ int run_gen(std::span<char* const> args) {
                splices.size(), out_path.c_str(), std::string(to_string(form)).c_str(), bytes,
                static_cast<double>(last_ns - options.start_ns) / 1e9, secs,
                static_cast<double>(frames) / secs / 1e6, static_cast<double>(bytes) / secs / 1e6);
-  return 0;
+  return kExitOk;
+}
+
+}  // namespace
+
+Command add_gen(CLI::App& app) {
+  auto a = std::make_shared<GenArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "gen",
+      "Write N synthetic Coinone frames (deterministic for a seed) to OUT: native when OUT ends "
+      "in .mdecap (or has no known extension), text for .jsonl/.txt. OUT is written to a "
+      "temporary file beside it and renamed into place.");
+  cmd->add_option_function<std::string>(
+         "--kind", [a](const std::string& v) { (void)sample::parse_gen_kind(v, a->options.kind); },
+         "Shape of the feed")
+      ->required()
+      ->check(CLI::IsMember({"trade-heavy", "book-heavy", "mixed"}));
+  cmd->add_option("--frames", a->frames, "Generated frames (1 to 10^9)")
+      ->required()
+      ->check(CLI::Range(std::uint64_t{1}, kMaxFrames));
+  cmd->add_option("--seed", a->options.seed, "Random seed")->capture_default_str();
+  cmd->add_option("--start-ns", a->options.start_ns, "Receive time of the first frame (ns)")
+      ->check(CLI::Range(std::int64_t{0}, kMaxStartNs))
+      ->capture_default_str();
+  cmd->add_option("--splice", a->splice_paths,
+                  "Also insert FILE's frames (a text or native capture), in order and spread "
+                  "evenly through the generated ones, each timed just after the frame before it. "
+                  "MYORDER and MYASSET frames from text go on the private connection (2), the "
+                  "rest on the public one (1). Repeatable.");
+  cmd->add_option("-o,--output", a->out_path, "Output capture")->required();
+  return [a] { return run_gen(*a); };
 }
 
 }  // namespace mde::tools

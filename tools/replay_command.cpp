@@ -1,17 +1,23 @@
 // `mde replay FILE`: runs a capture through the real pipeline (reader thread -> queue -> core
 // thread -> strategy) and reports what the engine ended with.
+#include <sched.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
-#include <unistd.h>
+#include <thread>
 
 #include "commands.hpp"
 #include "event_text.hpp"
 #include "mde/feeds/capture/capture_writer.hpp"
-#include "mde/feeds/capture/text_capture.hpp"
+#include "output_file.hpp"
 #include "pipeline/replay_pipeline.hpp"
+#include "sample/capture_io.hpp"
 #include "state_dump.hpp"
 
 namespace mde::tools {
@@ -37,113 +43,90 @@ struct ReplayArgs {
   bool quiet = false;
 };
 
-int usage() {
-  std::fputs(
-      "usage: mde replay FILE [--pace max|recorded|Nx] [--stats] [--dump-state OUT.json]\n"
-      "                  [--drop] [--queue-capacity N] [--reader-cpu N] [--core-cpu N]\n"
-      "                  [--busy-spin] [--quiet]\n"
-      "  FILE is a native capture (.mdecap) or a text capture (one frame per line, optionally\n"
-      "  '<receive_ns>\\t<frame>'); text is converted to native first.\n",
-      stderr);
-  return 2;
-}
+// Queue capacity bounds: a power of two; 2^20 events of 2112 bytes is already 2.2 GB.
+constexpr std::size_t kMaxQueueCapacity = std::size_t{1} << 20;
+// The slowest pace: the schedule (offset / factor) must fit int64 ns, and at 0.001x a capture may
+// span 106 days before it would not.
+constexpr double kMinPaceFactor = 0.001;
+constexpr int kMaxCpu = CPU_SETSIZE - 1;
 
-bool parse_int(const char* s, long& out) {
-  char* end = nullptr;
-  out = std::strtol(s, &end, 10);
-  return end != s && *end == '\0';
-}
-
-bool parse_args(std::span<char* const> args, ReplayArgs& a) {
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view arg = args[i];
-    auto value = [&]() -> const char* { return i + 1 < args.size() ? args[++i] : nullptr; };
-    long n = 0;
-    if (arg == "--stats") {
-      a.stats = true;
-    } else if (arg == "--quiet") {
-      a.quiet = true;
-    } else if (arg == "--drop") {
-      a.pipeline.replay.full_queue = replay::FullQueuePolicy::drop;
-    } else if (arg == "--busy-spin") {
-      a.pipeline.busy_spin = true;
-    } else if (arg == "--pace") {
-      const char* v = value();
-      const auto pace = v ? replay::parse_pace(v) : std::nullopt;
-      if (!pace) return false;
-      a.pipeline.replay.pace = *pace;
-    } else if (arg == "--dump-state") {
-      const char* v = value();
-      if (!v) return false;
-      a.dump_path = v;
-    } else if (arg == "--queue-capacity" || arg == "--reader-cpu" || arg == "--core-cpu") {
-      const char* v = value();
-      if (!v || !parse_int(v, n)) return false;
-      if (arg == "--queue-capacity") {
-        if (n < 2) return false;
-        a.pipeline.queue_capacity = static_cast<std::size_t>(n);
-      } else if (arg == "--reader-cpu") {
-        a.pipeline.reader_cpu = static_cast<int>(n);
-      } else {
-        a.pipeline.core_cpu = static_cast<int>(n);
-      }
-    } else if (!arg.empty() && arg[0] == '-') {
-      return false;
-    } else if (a.path.empty()) {
-      a.path = arg;
-    } else {
-      return false;
-    }
+std::string check_pace(const std::string& text) {
+  const auto pace = replay::parse_pace(text);
+  if (!pace) return "expected max, recorded or <factor>x with 0 < factor <= 1e9 (e.g. 10x, 0.5x)";
+  if (pace->mode == replay::PaceMode::recorded && !(pace->speed >= kMinPaceFactor)) {
+    return "factors below 0.001x would overflow the replay schedule (int64 ns)";
   }
-  return !a.path.empty();
+  return {};
+}
+
+std::string check_queue_capacity(const std::string& text) {
+  std::size_t n = 0;
+  if (!CLI::detail::lexical_cast(text, n) || n < 2 || n > kMaxQueueCapacity ||
+      (n & (n - 1)) != 0) {
+    return "expected a power of two from 2 to " + std::to_string(kMaxQueueCapacity) +
+           " (events of " + std::to_string(sizeof(Event)) + " bytes)";
+  }
+  return {};
+}
+
+// Pins a short-lived thread to `cpu` to learn whether the pipeline's thread can be pinned there;
+// reports and unpins (-1) when it cannot.
+void check_cpu(int& cpu, const char* thread) {
+  if (cpu < 0) return;
+  ThreadStatus status = ThreadStatus::ok;
+  std::thread([&] { status = pin_current_thread(cpu); }).join();
+  if (status == ThreadStatus::ok) return;
+  std::fprintf(stderr, "mde replay: cannot pin the %s thread to CPU %d (%s); it runs unpinned\n",
+               thread, cpu, std::string(to_string(status)).c_str());
+  cpu = -1;
 }
 
 // Text captures are converted to a native file first (setup, not timed), so the replay path
-// is always the zero-copy native reader.
-bool open_capture(const std::string& path, capture::CaptureReader& reader, std::string& temp) {
-  std::ifstream probe(path, std::ios::binary);
-  if (!probe) {
-    std::fprintf(stderr, "mde replay: cannot open %s\n", path.c_str());
+// is always the native reader. The temporary lives in $TMPDIR and is unlinked as soon as the
+// reader has it open.
+bool open_capture(const std::string& path, sample::CaptureSource& source,
+                  capture::CaptureReader& reader) {
+  if (!source.open(path)) {
+    std::fprintf(stderr, "mde replay: %s\n", source.error().c_str());
     return false;
   }
-  char magic[8] = {};
-  probe.read(magic, sizeof magic);
-  const bool native = capture::has_native_magic({magic, static_cast<std::size_t>(probe.gcount())});
-  std::string native_path = path;
-  if (!native) {
-    probe.clear();
-    probe.seekg(0);
-    char tmpl[] = "/tmp/mde-replay-XXXXXX";
-    const int fd = mkstemp(tmpl);
-    if (fd < 0) {
-      std::fprintf(stderr, "mde replay: cannot create a temporary file\n");
-      return false;
-    }
-    ::close(fd);
-    temp = native_path = tmpl;
-    capture::CaptureWriter writer;
-    if (writer.open(native_path) != capture::WriteStatus::ok) {
-      std::fprintf(stderr, "mde replay: cannot write %s\n", native_path.c_str());
-      return false;
-    }
-    capture::TextCaptureReader text(probe);
-    capture::CaptureRecord rec;
-    while (text.next(rec)) {
-      if (writer.try_append(rec.receive_ns, rec.connection, rec.frame.text()) !=
-          capture::WriteStatus::ok) {
-        std::fprintf(stderr, "mde replay: writing %s failed\n", native_path.c_str());
-        return false;
-      }
-    }
-    if (text.error() != capture::TextReadError::none) {
-      std::fprintf(stderr, "mde replay: %s line %" PRIu64 ": %s\n", path.c_str(),
-                   text.error_line(), std::string(to_string(text.error())).c_str());
-      return false;
-    }
-    if (writer.try_close() != capture::WriteStatus::ok) return false;
+  if (source.form() == sample::CaptureForm::native) {
+    reader = std::move(source.native());
+    return true;
   }
-  if (const auto err = reader.open(native_path); err != capture::OpenError::ok) {
-    std::fprintf(stderr, "mde replay: %s: %s\n", native_path.c_str(),
+  const char* dir = std::getenv("TMPDIR");
+  std::string tmpl =
+      std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/mde-replay-XXXXXX";
+  const int fd = mkstemp(tmpl.data());
+  if (fd < 0) {
+    std::fprintf(stderr, "mde replay: cannot create a temporary file in %s\n", tmpl.c_str());
+    return false;
+  }
+  ::close(fd);
+  struct Unlink {
+    const std::string& p;
+    ~Unlink() { ::unlink(p.c_str()); }
+  } unlink_temp{tmpl};
+  capture::CaptureWriter writer;
+  if (writer.open(tmpl) != capture::WriteStatus::ok) {
+    std::fprintf(stderr, "mde replay: cannot write %s\n", tmpl.c_str());
+    return false;
+  }
+  capture::CaptureRecord rec;
+  while (source.next(rec)) {
+    if (writer.try_append(rec.receive_ns, rec.connection, rec.frame.text(), rec.venue) !=
+        capture::WriteStatus::ok) {
+      std::fprintf(stderr, "mde replay: writing %s failed\n", tmpl.c_str());
+      return false;
+    }
+  }
+  if (source.text().failed()) {
+    std::fprintf(stderr, "mde replay: %s: %s\n", path.c_str(), source.end_report().c_str());
+    return false;
+  }
+  if (writer.try_close() != capture::WriteStatus::ok) return false;
+  if (const auto err = reader.open(tmpl); err != capture::OpenError::ok) {
+    std::fprintf(stderr, "mde replay: %s: %s\n", tmpl.c_str(),
                  std::string(to_string(err)).c_str());
     return false;
   }
@@ -235,42 +218,109 @@ void print_stats(const ReplayPipeline<CountingStrategy>& p) {
   print_percentiles("callback", p.engine().stages().callback);
 }
 
-}  // namespace
-
-int run_replay(std::span<char* const> args) {
-  ReplayArgs a;
-  if (!parse_args(args, a)) return usage();
+int run_replay(ReplayArgs& a) {
   a.pipeline.replay.measure = a.stats;
+  check_cpu(a.pipeline.reader_cpu, "reader");
+  check_cpu(a.pipeline.core_cpu, "core");
 
+  sample::CaptureSource source;
   capture::CaptureReader reader;
-  std::string temp;
-  const bool opened = open_capture(a.path, reader, temp);
-  if (!temp.empty()) ::unlink(temp.c_str());  // the open mapping keeps the data alive
-  if (!opened) return 1;
+  if (!open_capture(a.path, source, reader)) return kExitFailed;
+  if (!a.dump_path.empty()) {
+    if (std::string error;
+        sample::refuse_same_file(a.dump_path, a.path, source.identity(), error)) {
+      std::fprintf(stderr, "mde replay: %s\n", error.c_str());
+      return kExitFailed;
+    }
+  }
+  const capture::TextReadStats text_stats = source.form() == sample::CaptureForm::text
+                                                ? source.text().stats()
+                                                : capture::TextReadStats{};
 
   InstrumentRegistry registry;
   CountingStrategy strategy;
   ReplayPipeline<CountingStrategy> pipeline(reader, registry, strategy, a.pipeline);
   pipeline.run();
 
+  bool clean = true;
   const capture::CaptureStop& stop = reader.stop();
   if (!stop.clean()) {
+    clean = false;
     std::fprintf(stderr,
                  "mde replay: capture stopped early at byte %" PRIu64 " (record %" PRIu64
                  "): %s; everything before it was replayed\n",
                  stop.offset, stop.record_index, std::string(to_string(stop.reason)).c_str());
   }
+  if (text_stats.bad_total() > 0) {
+    clean = false;
+    std::fprintf(stderr, "mde replay: %s: %s; every other line was replayed\n", a.path.c_str(),
+                 sample::describe_bad_lines(text_stats).c_str());
+  }
   if (!a.quiet) print_summary(pipeline.engine(), registry, strategy);
   if (a.stats) print_stats(pipeline);
   if (!a.dump_path.empty()) {
-    std::ofstream out(a.dump_path, std::ios::binary | std::ios::trunc);
-    out << state_json(pipeline.engine(), pipeline.producer(), registry);
-    if (!out) {
-      std::fprintf(stderr, "mde replay: cannot write %s\n", a.dump_path.c_str());
-      return 1;
+    OutputFile output;
+    bool written = output.create(a.dump_path);
+    if (written) {
+      std::ofstream out(output.temp_path(), std::ios::binary | std::ios::trunc);
+      out << state_json(pipeline.engine(), pipeline.producer(), registry);
+      out.close();
+      written = static_cast<bool>(out) && output.commit();
+    }
+    if (!written) {
+      std::fprintf(stderr, "mde replay: cannot write %s: %s\n", a.dump_path.c_str(),
+                   output.error().empty() ? "write failed" : output.error().c_str());
+      return kExitFailed;
     }
   }
-  return 0;
+  return clean ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+Command add_replay(CLI::App& app) {
+  auto a = std::make_shared<ReplayArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "replay",
+      "Run a capture through the full pipeline (reader thread -> queue -> core thread -> "
+      "strategy) and print the final books, trades, orders and balances");
+  cmd->add_option("FILE", a->path,
+                  "Native capture (.mdecap) or text capture (one frame per line); '-' reads "
+                  "standard input")
+      ->required();
+  cmd->add_option_function<std::string>(
+         "--pace", [a](const std::string& v) { a->pipeline.replay.pace = *replay::parse_pace(v); },
+         "max (flat out), recorded, or <factor>x of the recorded pace (0.001x to 1e9x)")
+      ->check(CLI::Validator([](std::string& v) { return check_pace(v); },
+                             "max|recorded|<factor>x", "PACE"))
+      ->default_str("max");
+  cmd->add_flag("--stats", a->stats,
+                "Frames, events, rejections by reason, frames/s, MB/s and per-stage latency");
+  cmd->add_option("--dump-state", a->dump_path,
+                  "Write the final state as JSON (through a temporary file renamed into place)");
+  cmd->add_flag_callback(
+      "--drop", [a] { a->pipeline.replay.full_queue = replay::FullQueuePolicy::drop; },
+      "A full queue drops and counts events and marks what they touched stale (default: "
+      "back-pressure)");
+  cmd->add_option("--queue-capacity", a->pipeline.queue_capacity,
+                  "Queue size in events: a power of two from 2 to " +
+                      std::to_string(kMaxQueueCapacity))
+      ->check(CLI::Validator([](std::string& v) { return check_queue_capacity(v); },
+                             "POWER-OF-TWO", "QUEUE"))
+      ->capture_default_str();
+  cmd->add_option("--reader-cpu", a->pipeline.reader_cpu,
+                  "CPU for the reader thread (-1: unpinned)")
+      ->check(CLI::Range(-1, kMaxCpu))
+      ->capture_default_str();
+  cmd->add_option("--core-cpu", a->pipeline.core_cpu, "CPU for the core thread (-1: unpinned)")
+      ->check(CLI::Range(-1, kMaxCpu))
+      ->capture_default_str();
+  cmd->add_flag("--busy-spin", a->pipeline.busy_spin, "Pure busy-spin on the core thread");
+  cmd->add_flag("--quiet", a->quiet, "No final-state listing (with --stats: figures only)");
+  cmd->footer(
+      "Exit: 0 when the whole capture replayed; 1 when it could not be read, was damaged "
+      "(replayed up to the damage) or had bad lines (counted and skipped); 2 usage.");
+  return [a] { return run_replay(*a); };
 }
 
 }  // namespace mde::tools

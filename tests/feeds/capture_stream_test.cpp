@@ -179,14 +179,21 @@ TEST(CaptureStream, RecordsLargerThanAChunkReadFromDisk) {
   EXPECT_TRUE(reader.stop().clean());
 }
 
+// Writes `count` 1000-byte records to `path` and reads the first one (the reader's first chunk
+// is then buffered; the rest of the file is read after the test changes it).
+void open_after_one_record(const std::string& path, std::size_t count, CaptureReader& reader) {
+  write_records(path, count, 1000);
+  ASSERT_EQ(reader.open(path), OpenError::ok);
+  CaptureRecord r{};
+  ASSERT_TRUE(reader.next(r));
+}
+
 // A mapped reader dies with SIGBUS here; the default reader stops at the new end as a torn tail.
 TEST(CaptureStream, AFileTruncatedWhileBeingReadStopsAsATornTail) {
   TempFile file(".mdecap");
-  write_records(file.path, 8000, 1000);  // ~8 MB
   CaptureReader reader;
-  ASSERT_EQ(reader.open(file.path), OpenError::ok);
+  open_after_one_record(file.path, 8000, reader);  // ~8 MB
   CaptureRecord r{};
-  ASSERT_TRUE(reader.next(r));
   const std::uint64_t cut = kFileHeaderSize + 4000 * (kRecordOverhead + 1000) + 500;
   ASSERT_EQ(::truncate(file.path.c_str(), static_cast<off_t>(cut)), 0);
   std::uint64_t n = 1;
@@ -198,11 +205,9 @@ TEST(CaptureStream, AFileTruncatedWhileBeingReadStopsAsATornTail) {
 
 TEST(CaptureStream, AFileRewrittenWhileBeingReadStopsAtTheDamage) {
   TempFile file(".mdecap");
-  write_records(file.path, 4000, 1000);  // ~4 MB
   CaptureReader reader;
-  ASSERT_EQ(reader.open(file.path), OpenError::ok);
+  open_after_one_record(file.path, 4000, reader);  // ~4 MB
   CaptureRecord r{};
-  ASSERT_TRUE(reader.next(r));
   // Overwrite the payload bytes of the last records in place.
   {
     std::string bytes = read_file(file.path);

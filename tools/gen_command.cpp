@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "sample/capture_io.hpp"
-#include "sample/coinone_generator.hpp"
+#include "mde/sample/capture_io.hpp"
+#include "mde/sample/coinone_generator.hpp"
 
 namespace mde::tools {
 

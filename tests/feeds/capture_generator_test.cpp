@@ -11,7 +11,7 @@
 #include "mde/feeds/capture/capture_reader.hpp"
 #include "mde/feeds/capture/capture_writer.hpp"
 #include "mde/feeds/coinone/decoder.hpp"
-#include "sample/coinone_generator.hpp"
+#include "mde/sample/coinone_generator.hpp"
 
 namespace mde::sample {
 namespace {

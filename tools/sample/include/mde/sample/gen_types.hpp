@@ -17,6 +17,10 @@ enum class GenKind : std::uint8_t { trade_heavy, book_heavy, mixed };
 [[nodiscard]] bool parse_gen_kind(std::string_view text, GenKind& out) noexcept;
 [[nodiscard]] std::string_view to_string(GenKind kind) noexcept;
 
+// A probability written as a decimal in [0, 1] ("0.001", "1", "0") in parts per million, the unit
+// of the generators' knobs. False (out unchanged) for anything else or finer than 1e-6.
+[[nodiscard]] bool parse_probability(std::string_view text, std::uint32_t& ppm) noexcept;
+
 // 2025-10-21T05:53:20Z: just after the last example event of seed 001, so the seed's order
 // lifecycle frames can be spliced into generated traffic without running backwards in time.
 inline constexpr std::int64_t kDefaultStartNs = 1'761'026'000'000'000'000;

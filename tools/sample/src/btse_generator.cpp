@@ -130,6 +130,8 @@ struct BtseGenerator::State {
   template <class Side>
   void keep_depth(Market& mk, Side& side);
   template <class Side>
+  void fill_hole(Market& mk, Side& side);
+  template <class Side>
   void requote(Market& mk, Side& side);
   void schedule_resync(Market& mk);
 
@@ -306,6 +308,22 @@ void BtseGenerator::State::side_action(Market& mk, Side& side) {
   keep_depth(mk, side);
 }
 
+// Makers quote densely near the touch: the first hole wider than 2 ticks among the top 20 levels
+// (left by a sweep, or by a trend that leaves the far side's old levels behind) gets a level.
+template <class Side>
+void BtseGenerator::State::fill_hole(Market& mk, Side& side) {
+  constexpr std::int64_t away = kAway<Side>;
+  auto it = side.begin();
+  for (int i = 0; i < 20 && std::next(it) != side.end(); ++i, ++it) {
+    const std::int64_t gap = (std::next(it)->first - it->first) * away;
+    if (gap > 2) {
+      side[it->first + away * rng.between(1, std::min<std::int64_t>(gap - 1, 3))] =
+          random_size(mk, mk.spec.typical_size);
+      return;
+    }
+  }
+}
+
 // Deep makers keep the venue's book near its depth (well over kMinSide after any sweep).
 template <class Side>
 void BtseGenerator::State::keep_depth(Market& mk, Side& side) {
@@ -330,6 +348,10 @@ void BtseGenerator::State::book_actions(Market& mk) {
       side_action(mk, mk.bids);
     } else {
       side_action(mk, mk.asks);
+    }
+    if (rng.per_mille(500)) {
+      if (bid) fill_hole(mk, mk.bids);
+      else fill_hole(mk, mk.asks);
     }
   }
   if (rng.per_mille(3)) {

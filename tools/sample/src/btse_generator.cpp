@@ -154,6 +154,7 @@ struct BtseGenerator::State {
   void topic(std::string_view prefix, const Market& mk, std::string_view suffix);
   void price(const Market& mk, std::int64_t ticks);
   void size(const Market& mk, std::int64_t e8);
+  void level(const Market& mk, const Entry& e, bool first);
   void book_data(Market& mk, std::string_view type);
   void java_number(std::int64_t e8);
   void trade_object(const Market& mk, const TradeRecord& t);
@@ -461,24 +462,10 @@ void BtseGenerator::State::snapshot(Market& mk) {
   start_frame(options.book_connection);
   fixed_style = rng.per_mille(750);
   topic(R"({"topic":"update:)", mk, R"(_0","data":{"bids":[)");
-  bool first = true;
-  for (const Entry& e : mk.shown_bids) {  // best first
-    out.put(first ? "[" : ",[");
-    first = false;
-    price(mk, e.price);
-    out.put(',');
-    size(mk, e.size);
-    out.put(']');
-  }
+  for (const Entry& e : mk.shown_bids) level(mk, e, &e == &mk.shown_bids.front());  // best first
   out.put(R"(],"asks":[)");
-  first = true;
   for (auto it = mk.shown_asks.rbegin(); it != mk.shown_asks.rend(); ++it) {  // worst first
-    out.put(first ? "[" : ",[");
-    first = false;
-    price(mk, it->price);
-    out.put(',');
-    size(mk, it->size);
-    out.put(']');
+    level(mk, *it, it == mk.shown_asks.rbegin());
   }
   out.put(']');
   book_data(mk, "snapshot");
@@ -504,18 +491,9 @@ void BtseGenerator::State::delta(Market& mk) {
   // The doc's own delta example drops the grouping suffix; it shares the _0 chain.
   topic(R"({"topic":"update:)", mk, rng.per_mille(100) ? R"(","data":{"bids":[)"
                                                          : R"(_0","data":{"bids":[)");
-  auto entries = [&](const std::vector<Entry>& v) {
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      out.put(i == 0 ? "[" : ",[");
-      price(mk, v[i].price);
-      out.put(',');
-      size(mk, v[i].size);
-      out.put(']');
-    }
-  };
-  entries(bid_changes);
+  for (std::size_t i = 0; i < bid_changes.size(); ++i) level(mk, bid_changes[i], i == 0);
   out.put(R"(],"asks":[)");
-  entries(ask_changes);
+  for (std::size_t i = 0; i < ask_changes.size(); ++i) level(mk, ask_changes[i], i == 0);
   out.put(']');
   book_data(mk, "delta");
   mk.last_delta.assign(out.view());
@@ -689,6 +667,15 @@ void BtseGenerator::State::size(const Market& mk, std::int64_t e8) {
   out.put('"');
   out.put_fixed(e8, 8, mk.spec.size_decimals, !fixed_style);
   out.put('"');
+}
+
+// One `["price","size"]` pair of a book side.
+void BtseGenerator::State::level(const Market& mk, const Entry& e, bool first) {
+  out.put(first ? "[" : ",[");
+  price(mk, e.price);
+  out.put(',');
+  size(mk, e.size);
+  out.put(']');
 }
 
 // A positive value as Java's Double.toString writes it (the venue is a Java service): plain with

@@ -1,4 +1,4 @@
-// `mde gen`: writes a synthetic Coinone, BTSE or two-venue capture (see mde/sample/*_generator.hpp).
+// `mde gen`: writes a synthetic Coinone, BTSE or two-venue capture (mde/sample/*_generator.hpp).
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -30,8 +30,8 @@ int usage() {
       "               [--venue coinone|btse|mixed] [BTSE knobs] [--splice FILE]... -o OUT\n"
       "  Writes N generated frames (deterministic for a seed) to OUT: native when OUT ends in\n"
       "  .mdecap (or has no known extension), text for .jsonl/.txt.\n"
-      "  --venue: coinone (default; connections 1 public, 2 private), btse (3 order book, 4 trades)\n"
-      "  or mixed (both venues interleaved in time order in one capture).\n"
+      "  --venue: coinone (default; connections 1 public, 2 private), btse (3 order book,\n"
+      "  4 trades) or mixed (both venues interleaved in time order in one capture).\n"
       "  BTSE knobs (probabilities as decimals in [0,1]):\n"
       "    --btse-markets A,B,...    markets (default BTC-USD,ETH-USD)\n"
       "    --gap-prob P              per delta: a seqNum is skipped (the delta is lost)\n"
@@ -250,7 +250,8 @@ int run_gen(std::span<char* const> args) {
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::fprintf(stderr, "mde gen: %s %s seed %" PRIu64 ": %" PRIu64 " frames%s%zu spliced -> %s (%s)\n",
+  std::fprintf(stderr,
+               "mde gen: %s %s seed %" PRIu64 ": %" PRIu64 " frames%s%zu spliced -> %s (%s)\n",
                venue == GenVenue::coinone ? "coinone" : venue == GenVenue::btse ? "btse" : "mixed",
                std::string(to_string(options.kind)).c_str(), options.seed, frames,
                splices.empty() ? ", " : " + ", splices.size(), out_path.c_str(),

@@ -1,6 +1,8 @@
 // The synthetic BTSE generator: determinism, the documented frame shapes, a book model built from
 // the deltas that must match every later snapshot, the seqNum chain, crosses, duplicates,
 // resubscribes, trade batches and their Java-spelled numbers.
+#include "mde/sample/btse_generator.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,7 +16,6 @@
 #include <vector>
 
 #include "btse_generator_support.hpp"
-#include "mde/sample/btse_generator.hpp"
 
 namespace mde::sample {
 namespace {
@@ -59,8 +60,11 @@ TEST(BtseGenerator, EveryFrameHasTheDocumentedShapeOnItsConnection) {
       last_ns = f.receive_ns;
       const BtseFrame p = parse_btse(f.text);
       switch (p.kind) {
-        case BtseFrame::Kind::bad: FAIL() << p.why << ": " << f.text;
-        case BtseFrame::Kind::pong: ++pongs; break;
+        case BtseFrame::Kind::bad:
+          FAIL() << p.why << ": " << f.text;
+        case BtseFrame::Kind::pong:
+          ++pongs;
+          break;
         case BtseFrame::Kind::ack: {
           ++acks;
           ASSERT_EQ(p.event, "subscribe") << f.text;  // no faults: no resync unsubscribes
@@ -134,8 +138,10 @@ void apply(Side& side, const std::vector<testing::BtseLevel>& levels, std::size_
   for (const testing::BtseLevel& l : levels) {
     const std::int64_t price = *decimal_e8(l.price);
     const std::int64_t size = *decimal_e8(l.size);
-    if (size == 0) side.erase(price);
-    else side[price] = size;
+    if (size == 0)
+      side.erase(price);
+    else
+      side[price] = size;
     transient = std::max(transient, side.size());
   }
 }
@@ -178,10 +184,12 @@ BookRun run_books(const BtseGenOptions& options, int frames, bool keep_crossed_l
       EXPECT_LE(b.bids.size(), 50u);
       EXPECT_LE(b.asks.size(), 50u);
       for (std::size_t k = 1; k < b.bids.size(); ++k) {
-        EXPECT_GT(*decimal_e8(b.bids[k - 1].price), *decimal_e8(b.bids[k].price)) << "bids best first";
+        EXPECT_GT(*decimal_e8(b.bids[k - 1].price), *decimal_e8(b.bids[k].price))
+            << "bids best first";
       }
       for (std::size_t k = 1; k < b.asks.size(); ++k) {
-        EXPECT_GT(*decimal_e8(b.asks[k - 1].price), *decimal_e8(b.asks[k].price)) << "asks worst first";
+        EXPECT_GT(*decimal_e8(b.asks[k - 1].price), *decimal_e8(b.asks[k].price))
+            << "asks worst first";
       }
       EXPECT_LT(*decimal_e8(b.bids.front().price), *decimal_e8(b.asks.back().price));
       EXPECT_GT(b.seq, m.last_seq) << "the chain carries on across snapshots";

@@ -74,19 +74,19 @@ struct TradeRecord {
 struct Market {
   Spec spec;
   std::string symbol;
-  std::int64_t unit = 1;     // e8 of the smallest size step
-  Bids bids;                 // the venue's book
+  std::int64_t unit = 1;  // e8 of the smallest size step
+  Bids bids;              // the venue's book
   Asks asks;
-  Window shown_bids;         // the window as last sent to the client
+  Window shown_bids;  // the window as last sent to the client
   Window shown_asks;
-  std::int64_t seq = 0;      // the last seqNum used (sent, or lost in a gap)
-  std::int64_t ts_ms = 0;    // the last exchange timestamp (never runs backwards)
+  std::int64_t seq = 0;    // the last seqNum used (sent, or lost in a gap)
+  std::int64_t ts_ms = 0;  // the last exchange timestamp (never runs backwards)
   std::int64_t trade_id = 0;
   std::int64_t floor = 0, ceiling = 0;  // ticks: takers lean back inside these
   std::deque<TradeRecord> recent;
-  std::string last_delta;    // for duplicates
+  std::string last_delta;  // for duplicates
   bool repeat_delta = false;
-  bool dirty = false;        // trades changed the book since the last delta
+  bool dirty = false;            // trades changed the book since the last delta
   bool probe_key_order = false;  // "symbol" before "timestamp", as a futures probe saw
   std::int64_t resync_at = -1;   // after a fault: when the client resubscribes (receive ns)
 
@@ -95,7 +95,11 @@ struct Market {
 };
 
 enum class Action : std::uint8_t {
-  ack_books, ack_trades, unsubscribe_book, snapshot, recent_trades
+  ack_books,
+  ack_trades,
+  unsubscribe_book,
+  snapshot,
+  recent_trades
 };
 
 struct Pending {
@@ -169,7 +173,7 @@ struct BtseGenerator::State {
   int weight_total = 0;
   std::deque<Pending> pending;  // emitted first, in order, a fraction of a millisecond apart
   std::int64_t next_pong_book = 0, next_pong_trade = 0;
-  bool fixed_style = true;      // this frame keeps trailing zeros
+  bool fixed_style = true;  // this frame keeps trailing zeros
   std::vector<Entry> bid_changes, ask_changes;
   Window spare;
   std::size_t dirty_cursor = 0;
@@ -181,9 +185,11 @@ BtseGenerator::State::State(const BtseGenOptions& o)
     : options(o), rng(o.seed ^ 0x6D64652D62747365ull /* "mde-btse" */), now(o.start_ns) {
   if (o.markets.empty()) throw std::invalid_argument("BtseGenerator: no markets");
   for (const std::string& name : o.markets) {
-    const bool bad = name.empty() || std::any_of(name.begin(), name.end(), [](char c) {
-      return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
-    });
+    // Short names keep every frame far inside the fixed buffer (20 trades name it 21 times).
+    const bool bad =
+        name.empty() || name.size() > 32 || std::any_of(name.begin(), name.end(), [](char c) {
+          return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+        });
     if (bad) throw std::invalid_argument("BtseGenerator: bad market name '" + name + "'");
     Market mk;
     mk.spec = kGeneric;
@@ -218,7 +224,8 @@ BtseGenerator::State::State(const BtseGenOptions& o)
     for (std::int64_t i = 0; i < history; ++i) {
       ts += rng.between(10, 1'400);  // stays before `now`
       const bool buy = rng.below(2) == 0;
-      const std::int64_t at = (buy ? mk.best_ask() : mk.best_bid()) + (buy ? 1 : -1) * rng.between(0, 2);
+      const std::int64_t at =
+          (buy ? mk.best_ask() : mk.best_bid()) + (buy ? 1 : -1) * rng.between(0, 2);
       mk.recent.push_back({++mk.trade_id, at * s.tick, random_size(mk, s.typical_trade), ts, buy});
     }
     mk.ts_ms = ts;
@@ -343,21 +350,27 @@ void BtseGenerator::State::book_actions(Market& mk) {
     if (spread > 1 && rng.per_mille(spread >= 3 ? 800 : 400)) {
       // A maker improves the touch inside the spread (never crossing).
       const std::int64_t step = rng.between(1, spread - 1);
-      if (bid) mk.bids[mk.best_bid() + step] = random_size(mk, mk.spec.typical_size);
-      else mk.asks[mk.best_ask() - step] = random_size(mk, mk.spec.typical_size);
+      if (bid)
+        mk.bids[mk.best_bid() + step] = random_size(mk, mk.spec.typical_size);
+      else
+        mk.asks[mk.best_ask() - step] = random_size(mk, mk.spec.typical_size);
     } else if (bid) {
       side_action(mk, mk.bids);
     } else {
       side_action(mk, mk.asks);
     }
     if (rng.per_mille(500)) {
-      if (bid) fill_hole(mk, mk.bids);
-      else fill_hole(mk, mk.asks);
+      if (bid)
+        fill_hole(mk, mk.bids);
+      else
+        fill_hole(mk, mk.asks);
     }
   }
   if (rng.per_mille(3)) {
-    if (rng.below(2) == 0) requote(mk, mk.bids);
-    else requote(mk, mk.asks);
+    if (rng.below(2) == 0)
+      requote(mk, mk.bids);
+    else
+      requote(mk, mk.asks);
   }
 }
 
@@ -373,7 +386,8 @@ void BtseGenerator::State::requote(Market& mk, Side& side) {
     prices.push_back(it->first);
   }
   for (const std::int64_t p : prices) side.erase(p);
-  for (const std::int64_t p : prices) side[p + away * shift] = random_size(mk, mk.spec.typical_size);
+  for (const std::int64_t p : prices)
+    side[p + away * shift] = random_size(mk, mk.spec.typical_size);
 }
 
 void BtseGenerator::State::schedule_resync(Market& mk) {
@@ -445,11 +459,15 @@ void BtseGenerator::State::add_cross(Market& mk) {
   if (rng.below(2) == 0) {
     const std::int64_t p = mk.shown_asks.front().price + beyond;
     mk.shown_bids.insert(mk.shown_bids.begin(), {p, size});
-    bid_changes.insert(bid_changes.begin() + static_cast<std::ptrdiff_t>(rng.below(bid_changes.size() + 1)), {p, size});
+    bid_changes.insert(
+        bid_changes.begin() + static_cast<std::ptrdiff_t>(rng.below(bid_changes.size() + 1)),
+        {p, size});
   } else {
     const std::int64_t p = mk.shown_bids.front().price - beyond;
     mk.shown_asks.insert(mk.shown_asks.begin(), {p, size});
-    ask_changes.insert(ask_changes.begin() + static_cast<std::ptrdiff_t>(rng.below(ask_changes.size() + 1)), {p, size});
+    ask_changes.insert(
+        ask_changes.begin() + static_cast<std::ptrdiff_t>(rng.below(ask_changes.size() + 1)),
+        {p, size});
   }
 }
 
@@ -489,8 +507,8 @@ void BtseGenerator::State::delta(Market& mk) {
   start_frame(options.book_connection);
   fixed_style = rng.per_mille(750);
   // The doc's own delta example drops the grouping suffix; it shares the _0 chain.
-  topic(R"({"topic":"update:)", mk, rng.per_mille(100) ? R"(","data":{"bids":[)"
-                                                         : R"(_0","data":{"bids":[)");
+  topic(R"({"topic":"update:)", mk,
+        rng.per_mille(100) ? R"(","data":{"bids":[)" : R"(_0","data":{"bids":[)");
   for (std::size_t i = 0; i < bid_changes.size(); ++i) level(mk, bid_changes[i], i == 0);
   out.put(R"(],"asks":[)");
   for (std::size_t i = 0; i < ask_changes.size(); ++i) level(mk, ask_changes[i], i == 0);
@@ -530,10 +548,12 @@ void BtseGenerator::State::book_data(Market& mk, std::string_view type) {
 // One taker sweeping the touch: 1..8 trades at the best levels on the other side.
 void BtseGenerator::State::trade_batch(Market& mk) {
   const std::int64_t bid = mk.best_bid();
-  const bool buy = bid < mk.floor ? rng.per_mille(800) : bid > mk.ceiling ? rng.per_mille(200)
-                                                                          : rng.below(2) == 0;
-  const std::int64_t n =
-      rng.per_mille(650) ? 1 : rng.per_mille(700) ? rng.between(2, 3) : rng.between(4, 8);
+  const bool buy = bid < mk.floor     ? rng.per_mille(800)
+                   : bid > mk.ceiling ? rng.per_mille(200)
+                                      : rng.below(2) == 0;
+  const std::int64_t n = rng.per_mille(650)   ? 1
+                         : rng.per_mille(700) ? rng.between(2, 3)
+                                              : rng.between(4, 8);
   const std::int64_t ts = exchange_ms(mk);
   const bool sweep = rng.per_mille(60);  // takes whole levels
   start_frame(options.trade_connection);
@@ -564,8 +584,10 @@ void BtseGenerator::State::trade_batch(Market& mk) {
     ++counts.trades;
   }
   out.put("]}");
-  if (buy) keep_depth(mk, mk.asks);
-  else keep_depth(mk, mk.bids);
+  if (buy)
+    keep_depth(mk, mk.asks);
+  else
+    keep_depth(mk, mk.bids);
   mk.dirty = true;
   ++counts.trade_batch;
 }
@@ -634,11 +656,21 @@ void BtseGenerator::State::pong(std::uint32_t conn) {
 void BtseGenerator::State::render_pending(const Pending& p) {
   Market* mk = p.market >= 0 ? &markets[static_cast<std::size_t>(p.market)] : nullptr;
   switch (p.action) {
-    case Action::ack_books: ack("subscribe", true, p.market); break;
-    case Action::ack_trades: ack("subscribe", false, p.market); break;
-    case Action::unsubscribe_book: ack("unsubscribe", true, p.market); break;
-    case Action::snapshot: snapshot(*mk); break;
-    case Action::recent_trades: recent_trades(*mk); break;
+    case Action::ack_books:
+      ack("subscribe", true, p.market);
+      break;
+    case Action::ack_trades:
+      ack("subscribe", false, p.market);
+      break;
+    case Action::unsubscribe_book:
+      ack("unsubscribe", true, p.market);
+      break;
+    case Action::snapshot:
+      snapshot(*mk);
+      break;
+    case Action::recent_trades:
+      recent_trades(*mk);
+      break;
   }
 }
 
@@ -755,9 +787,14 @@ GenFrame BtseGenerator::State::next() {
   // Per-mille share of book deltas; the rest are trade batches.
   std::uint64_t w_book = 600;
   switch (options.kind) {
-    case GenKind::trade_heavy: w_book = 250; break;
-    case GenKind::book_heavy: w_book = 880; break;
-    case GenKind::mixed: break;
+    case GenKind::trade_heavy:
+      w_book = 250;
+      break;
+    case GenKind::book_heavy:
+      w_book = 880;
+      break;
+    case GenKind::mixed:
+      break;
   }
   if (rng.below(1000) < w_book) {
     // Trades just changed a book: its delta usually follows soon.
@@ -783,8 +820,12 @@ BtseGenerator::BtseGenerator(const BtseGenOptions& options)
 
 BtseGenerator::~BtseGenerator() = default;
 
-GenFrame BtseGenerator::next() { return state_->next(); }
+GenFrame BtseGenerator::next() {
+  return state_->next();
+}
 
-const BtseGenCounts& BtseGenerator::counts() const noexcept { return state_->counts; }
+const BtseGenCounts& BtseGenerator::counts() const noexcept {
+  return state_->counts;
+}
 
 }  // namespace mde::sample

@@ -47,15 +47,16 @@ struct BtseGenOptions {
   std::uint64_t seed = 1;
   std::int64_t start_ns = kDefaultStartNs;
   // Known markets (BTC-USD, ETH-USD, SOL-USD, XRP-USD) get realistic grids and sizes; any other
-  // BASE-QUOTE name gets a generic one. Must not be empty.
+  // BASE-QUOTE name gets a generic one. At least one; names of 1..32 characters without quotes,
+  // backslashes or control characters.
   std::vector<std::string> markets = {"BTC-USD", "ETH-USD"};
   // Probabilities in parts per million. gap, cross, duplicate: per delta sent; resubscribe: per
   // frame.
-  std::uint32_t gap_ppm = 0;          // skip a seqNum: the delta carrying it is lost
-  std::uint32_t cross_ppm = 0;        // a delta adds a level that crosses the book
-  std::uint32_t duplicate_ppm = 0;    // the delta just sent is sent again, same seqNum
-  std::uint32_t resubscribe_ppm = 20; // a topic is subscribed again (ack, fresh snapshot or recent trades)
-  bool resync_after_fault = true;     // after a gap or cross: unsubscribe + subscribe + snapshot
+  std::uint32_t gap_ppm = 0;           // skip a seqNum: the delta carrying it is lost
+  std::uint32_t cross_ppm = 0;         // a delta adds a level that crosses the book
+  std::uint32_t duplicate_ppm = 0;     // the delta just sent is sent again, same seqNum
+  std::uint32_t resubscribe_ppm = 20;  // a topic again: ack, fresh snapshot or recent trades
+  bool resync_after_fault = true;      // after a gap or cross: unsubscribe + subscribe + snapshot
   std::uint32_t book_connection = kBtseBookConnection;
   std::uint32_t trade_connection = kBtseTradeConnection;
 };
@@ -72,7 +73,7 @@ struct BtseGenCounts {
 
 class BtseGenerator {
  public:
-  // Throws std::invalid_argument when `markets` is empty.
+  // Throws std::invalid_argument when `markets` is empty or holds a name it cannot write.
   explicit BtseGenerator(const BtseGenOptions& options);
   ~BtseGenerator();
   BtseGenerator(const BtseGenerator&) = delete;

@@ -408,6 +408,8 @@ TEST(BtseGenerator, ServesTheMarketsItIsGiven) {
   EXPECT_THROW(BtseGenerator{o}, std::invalid_argument);
   o.markets = {"BAD\"NAME"};
   EXPECT_THROW(BtseGenerator{o}, std::invalid_argument);
+  o.markets = {"BTC-USD", "BTC-USD"};
+  EXPECT_THROW(BtseGenerator{o}, std::invalid_argument);
 }
 
 TEST(GenOptions, ProbabilitiesParseToPartsPerMillion) {

@@ -191,6 +191,9 @@ BtseGenerator::State::State(const BtseGenOptions& o)
           return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
         });
     if (bad) throw std::invalid_argument("BtseGenerator: bad market name '" + name + "'");
+    for (const Market& other : markets) {
+      if (other.symbol == name) throw std::invalid_argument("BtseGenerator: " + name + " twice");
+    }
     Market mk;
     mk.spec = kGeneric;
     for (const Spec& s : kKnown) {

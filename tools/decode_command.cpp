@@ -13,7 +13,6 @@
 #include "event_text.hpp"
 #include "mde/feeds/capture/text_capture.hpp"
 #include "mde/feeds/coinone/decoder.hpp"
-#include "sample/capture_io.hpp"
 
 namespace mde::tools {
 
@@ -60,7 +59,7 @@ int run_decode(const DecodeArgs& a) {
   }
   if (in.stats().bad_total() > 0) {
     std::fprintf(stderr, "mde decode: %s: %s\n", a.path.c_str(),
-                 sample::describe_bad_lines(in.stats()).c_str());
+                 capture::describe_bad_lines(in.stats()).c_str());
   }
   return rejected == 0 ? kExitOk : kExitFailed;
 }

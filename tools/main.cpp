@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "output_file.hpp"
+#include "mde/sample/output_file.hpp"
 
 #ifndef MDE_VERSION
 #define MDE_VERSION "unknown"
@@ -16,7 +16,7 @@
 
 int main(int argc, char** argv) {
   using namespace mde::tools;
-  install_output_cleanup();
+  mde::sample::install_output_cleanup();
   CLI::App app{"mde: a low-latency market-data and order-event engine (decode, capture, replay)",
                "mde"};
   app.set_version_flag("--version", "mde " MDE_VERSION);

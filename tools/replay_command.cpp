@@ -1,24 +1,28 @@
-// `mde replay FILE`: runs a capture through the real pipeline (reader thread -> queue -> core
-// thread -> strategy) and reports what the engine ended with.
+// `mde replay FILE...`: runs captures through the real pipeline (one reader thread and queue per
+// input -> core thread -> strategy, mde::ReplayRuntime) and reports what the engine ended with.
 #include <sched.h>
-#include <unistd.h>
+#include <signal.h>
 
 #include <CLI/CLI.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "commands.hpp"
 #include "event_text.hpp"
-#include "mde/feeds/capture/capture_writer.hpp"
-#include "output_file.hpp"
-#include "pipeline/replay_pipeline.hpp"
-#include "sample/capture_io.hpp"
-#include "state_dump.hpp"
+#include "mde/runtime/replay_runtime.hpp"
+#include "mde/runtime/state_json.hpp"
+#include "mde/sample/capture_io.hpp"
+#include "mde/sample/output_file.hpp"
+#include "progress.hpp"
 
 namespace mde::tools {
 
@@ -36,9 +40,9 @@ struct CountingStrategy {
 };
 
 struct ReplayArgs {
-  std::string path;
+  std::vector<std::string> paths;
   std::string dump_path;
-  PipelineOptions pipeline{};
+  RunOptions pipeline{};
   bool stats = false;
   bool quiet = false;
 };
@@ -69,80 +73,64 @@ std::string check_queue_capacity(const std::string& text) {
   return {};
 }
 
-// Pins a short-lived thread to `cpu` to learn whether the pipeline's thread can be pinned there;
-// reports and unpins (-1) when it cannot.
-void check_cpu(int& cpu, const char* thread) {
-  if (cpu < 0) return;
-  ThreadStatus status = ThreadStatus::ok;
-  std::thread([&] { status = pin_current_thread(cpu); }).join();
-  if (status == ThreadStatus::ok) return;
-  std::fprintf(stderr, "mde replay: cannot pin the %s thread to CPU %d (%s); it runs unpinned\n",
-               thread, cpu, std::string(to_string(status)).c_str());
-  cpu = -1;
+// SIGINT / SIGTERM during a run: the first asks the runtime to stop (one relaxed store, safe in
+// a handler) so the summary and --dump-state are still written; a second one ends the process
+// (the output cleanup handler, restored here, removes any temporary).
+std::atomic<ReplayRuntime<CountingStrategy>*> g_running{nullptr};
+volatile sig_atomic_t g_signal = 0;
+
+extern "C" void on_replay_signal(int sig) {
+  g_signal = sig;
+  if (ReplayRuntime<CountingStrategy>* rt = g_running.load(std::memory_order_relaxed)) rt->stop();
+  sample::install_output_cleanup();
 }
 
-// Text captures are converted to a native file first (setup, not timed), so the replay path
-// is always the native reader. The temporary lives in $TMPDIR and is unlinked as soon as the
-// reader has it open.
-bool open_capture(const std::string& path, sample::CaptureSource& source,
-                  capture::CaptureReader& reader) {
-  if (!source.open(path)) {
-    std::fprintf(stderr, "mde replay: %s\n", source.error().c_str());
-    return false;
-  }
-  if (source.form() == sample::CaptureForm::native) {
-    reader = std::move(source.native());
-    return true;
-  }
-  const char* dir = std::getenv("TMPDIR");
-  std::string tmpl =
-      std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/mde-replay-XXXXXX";
-  const int fd = mkstemp(tmpl.data());
-  if (fd < 0) {
-    std::fprintf(stderr, "mde replay: cannot create a temporary file in %s\n", tmpl.c_str());
-    return false;
-  }
-  ::close(fd);
-  struct Unlink {
-    const std::string& p;
-    ~Unlink() { ::unlink(p.c_str()); }
-  } unlink_temp{tmpl};
-  capture::CaptureWriter writer;
-  if (writer.open(tmpl) != capture::WriteStatus::ok) {
-    std::fprintf(stderr, "mde replay: cannot write %s\n", tmpl.c_str());
-    return false;
-  }
-  capture::CaptureRecord rec;
-  while (source.next(rec)) {
-    if (writer.try_append(rec.receive_ns, rec.connection, rec.frame.text(), rec.venue) !=
-        capture::WriteStatus::ok) {
-      std::fprintf(stderr, "mde replay: writing %s failed\n", tmpl.c_str());
-      return false;
+void install_stop_handler() {
+  struct sigaction sa {};
+  sa.sa_handler = on_replay_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+// Runs the runtime on its own thread while this one draws the progress of every input.
+RunSummary run_with_progress(ReplayRuntime<CountingStrategy>& runtime) {
+  std::uint64_t size = 0;
+  for (std::size_t k = 0; k < runtime.input_count(); ++k) size += runtime.input(k).progress().size;
+  Progress progress("replay", size);
+  if (!progress.enabled()) return runtime.run();
+  RunSummary summary;
+  std::atomic<bool> done{false};
+  std::thread worker([&] {
+    summary = runtime.run();
+    done.store(true, std::memory_order_release);
+  });
+  while (!done.load(std::memory_order_acquire)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::uint64_t bytes = 0, frames = 0;
+    for (std::size_t k = 0; k < runtime.input_count(); ++k) {
+      const InputProgress p = runtime.input(k).progress();
+      bytes += p.bytes;
+      frames += p.frames;
     }
+    progress.poll(bytes, frames);
   }
-  if (source.text().failed()) {
-    std::fprintf(stderr, "mde replay: %s: %s\n", path.c_str(), source.end_report().c_str());
-    return false;
-  }
-  if (writer.try_close() != capture::WriteStatus::ok) return false;
-  if (const auto err = reader.open(tmpl); err != capture::OpenError::ok) {
-    std::fprintf(stderr, "mde replay: %s: %s\n", tmpl.c_str(),
-                 std::string(to_string(err)).c_str());
-    return false;
-  }
-  return true;
+  worker.join();
+  progress.finish();
+  return summary;
 }
 
 void print_summary(const Engine<CountingStrategy>& engine, const InstrumentRegistry& registry,
                    const CountingStrategy& s) {
+  auto key = [&](InstrumentId id) { return market_key(registry, id); };
   std::printf("books:\n");
   for (InstrumentId id : markets_by_name(registry)) {
     const OrderBook* b = engine.book(id);
     if (!b) continue;
     const auto bid = b->best_bid();
     const auto ask = b->best_ask();
-    std::printf("  %-10s %-9s id=%-18" PRIu64 " levels=%zu/%zu  bid %s @ %s | ask %s @ %s\n",
-                std::string(registry.name(id)).c_str(), to_string(b->status()), b->last_id(),
+    std::printf("  %-18s %-9s id=%-18" PRIu64 " levels=%zu/%zu  bid %s @ %s | ask %s @ %s\n",
+                key(id).c_str(), to_string(b->status()), b->last_id(),
                 b->bids().size(), b->asks().size(),
                 bid ? bid->qty.to_string().c_str() : "-", bid ? bid->price.to_string().c_str() : "-",
                 ask ? ask->qty.to_string().c_str() : "-", ask ? ask->price.to_string().c_str() : "-");
@@ -151,9 +139,9 @@ void print_summary(const Engine<CountingStrategy>& engine, const InstrumentRegis
   for (InstrumentId id : markets_by_name(registry)) {
     const TradeStat* t = engine.trades().find(id);
     if (!t) continue;
-    std::printf("  %-10s count=%" PRIu64 " volume=%s notional=%s last=%s @ %s buyer_taker=%" PRIu64
+    std::printf("  %-18s count=%" PRIu64 " volume=%s notional=%s last=%s @ %s buyer_taker=%" PRIu64
                 "\n",
-                std::string(registry.name(id)).c_str(), t->count, t->volume.to_string().c_str(),
+                key(id).c_str(), t->count, t->volume.to_string().c_str(),
                 t->notional.to_string().c_str(), std::string(t->last_id.view()).c_str(),
                 t->last_price.to_string().c_str(), t->buyer_taker_count);
   }
@@ -185,10 +173,10 @@ void print_percentiles(const char* stage, const LatencyHistogram& h) {
               stage, h.percentile(50), h.percentile(99), h.percentile(99.9), h.max(), h.count());
 }
 
-void print_stats(const ReplayPipeline<CountingStrategy>& p) {
-  const replay::ProducerStats& f = p.producer();
+void print_stats(const ReplayRuntime<CountingStrategy>& p, const replay::ProducerStats& f,
+                 const RunSummary& run) {
   const EngineCounters& c = p.engine().counters();
-  const double secs = static_cast<double>(p.elapsed_ns()) / 1e9;
+  const double secs = static_cast<double>(run.elapsed_ns) / 1e9;
   std::printf("stats:\n");
   std::printf("  frames %" PRIu64 " (%" PRIu64 " bytes): data %" PRIu64 ", control %" PRIu64
               ", rejected %" PRIu64 ", dropped %" PRIu64 "\n",
@@ -218,62 +206,78 @@ void print_stats(const ReplayPipeline<CountingStrategy>& p) {
   print_percentiles("callback", p.engine().stages().callback);
 }
 
+
+// Writes the state dump through a temporary renamed into place, marked when the run was cut short.
+bool write_state(const std::string& path, std::string json, bool interrupted) {
+  if (interrupted) json.insert(json.find('{') + 1, "\n  \"interrupted\": true,");
+  sample::OutputFile output;
+  bool written = output.create(path);
+  if (written) {
+    std::ofstream out(output.temp_path(), std::ios::binary | std::ios::trunc);
+    out << json;
+    out.close();
+    written = static_cast<bool>(out) && output.commit();
+  }
+  if (!written) {
+    std::fprintf(stderr, "mde replay: cannot write %s: %s\n", path.c_str(),
+                 output.error().empty() ? "write failed" : output.error().c_str());
+  }
+  return written;
+}
+
 int run_replay(ReplayArgs& a) {
   a.pipeline.replay.measure = a.stats;
-  check_cpu(a.pipeline.reader_cpu, "reader");
-  check_cpu(a.pipeline.core_cpu, "core");
-
-  sample::CaptureSource source;
-  capture::CaptureReader reader;
-  if (!open_capture(a.path, source, reader)) return kExitFailed;
-  if (!a.dump_path.empty()) {
+  for (const std::string& path : a.paths) {
+    const sample::FileIdentity input = path == "-" ? sample::identity_of_fd(0)
+                                                   : sample::identity_of_path(path);
     if (std::string error;
-        sample::refuse_same_file(a.dump_path, a.path, source.identity(), error)) {
+        !a.dump_path.empty() && sample::refuse_same_file(a.dump_path, path, input, error)) {
       std::fprintf(stderr, "mde replay: %s\n", error.c_str());
       return kExitFailed;
     }
   }
-  const capture::TextReadStats text_stats = source.form() == sample::CaptureForm::text
-                                                ? source.text().stats()
-                                                : capture::TextReadStats{};
 
-  InstrumentRegistry registry;
   CountingStrategy strategy;
-  ReplayPipeline<CountingStrategy> pipeline(reader, registry, strategy, a.pipeline);
-  pipeline.run();
-
-  bool clean = true;
-  const capture::CaptureStop& stop = reader.stop();
-  if (!stop.clean()) {
-    clean = false;
-    std::fprintf(stderr,
-                 "mde replay: capture stopped early at byte %" PRIu64 " (record %" PRIu64
-                 "): %s; everything before it was replayed\n",
-                 stop.offset, stop.record_index, std::string(to_string(stop.reason)).c_str());
+  std::unique_ptr<ReplayRuntime<CountingStrategy>> runtime;
+  try {
+    runtime = std::make_unique<ReplayRuntime<CountingStrategy>>(strategy, a.paths, a.pipeline);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mde replay: %s\n", e.what());
+    return kExitFailed;
   }
-  if (text_stats.bad_total() > 0) {
-    clean = false;
-    std::fprintf(stderr, "mde replay: %s: %s; every other line was replayed\n", a.path.c_str(),
-                 sample::describe_bad_lines(text_stats).c_str());
+  g_running.store(runtime.get(), std::memory_order_relaxed);
+  install_stop_handler();
+  const RunSummary run = run_with_progress(*runtime);
+  g_running.store(nullptr, std::memory_order_relaxed);
+  for (const std::string& f : run.pin_failures) {
+    std::fprintf(stderr, "mde replay: cannot pin the %s (running unpinned)\n", f.c_str());
   }
-  if (!a.quiet) print_summary(pipeline.engine(), registry, strategy);
-  if (a.stats) print_stats(pipeline);
-  if (!a.dump_path.empty()) {
-    OutputFile output;
-    bool written = output.create(a.dump_path);
-    if (written) {
-      std::ofstream out(output.temp_path(), std::ios::binary | std::ios::trunc);
-      out << state_json(pipeline.engine(), pipeline.producer(), registry);
-      out.close();
-      written = static_cast<bool>(out) && output.commit();
-    }
-    if (!written) {
-      std::fprintf(stderr, "mde replay: cannot write %s: %s\n", a.dump_path.c_str(),
-                   output.error().empty() ? "write failed" : output.error().c_str());
-      return kExitFailed;
+  int status = kExitOk;
+  replay::ProducerStats total;
+  for (std::size_t k = 0; k < runtime->input_count(); ++k) {
+    const ReplayInput& input = runtime->input(k);
+    accumulate(total, input.stats());
+    if (const std::string damage = input.damage(); !damage.empty()) {
+      std::fprintf(stderr, "mde replay: %s: %s; everything else before it was replayed\n",
+                   input.name().c_str(), damage.c_str());
+      status = kExitFailed;
     }
   }
-  return clean ? kExitOk : kExitFailed;
+  if (run.interrupted) {
+    std::fprintf(stderr, "mde replay: interrupted (%s); what was read before it is reported\n",
+                 g_signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  }
+  const Engine<CountingStrategy>& engine = runtime->engine();
+  const InstrumentRegistry& registry = runtime->registry();
+  if (!a.quiet) print_summary(engine, registry, strategy);
+  if (a.stats) print_stats(*runtime, total, run);
+  std::fflush(stdout);
+  if (!a.dump_path.empty() &&
+      !write_state(a.dump_path, state_json(engine, total, registry), run.interrupted)) {
+    return kExitFailed;
+  }
+  if (run.interrupted) return 128 + (g_signal != 0 ? static_cast<int>(g_signal) : SIGINT);
+  return status;
 }
 
 }  // namespace
@@ -282,11 +286,12 @@ Command add_replay(CLI::App& app) {
   auto a = std::make_shared<ReplayArgs>();
   CLI::App* cmd = app.add_subcommand(
       "replay",
-      "Run a capture through the full pipeline (reader thread -> queue -> core thread -> "
-      "strategy) and print the final books, trades, orders and balances");
-  cmd->add_option("FILE", a->path,
-                  "Native capture (.mdecap) or text capture (one frame per line); '-' reads "
-                  "standard input")
+      "Run captures through the full pipeline (one reader thread and queue per input -> core "
+      "thread -> strategy) and print the final books, trades, orders and balances");
+  cmd->add_option("FILE", a->paths,
+                  "Native (.mdecap) or text captures (one frame per line), read as they go; '-' "
+                  "reads standard input. Several files replay at once, each on its own reader "
+                  "thread and queue, into one engine.")
       ->required();
   cmd->add_option_function<std::string>(
          "--pace", [a](const std::string& v) { a->pipeline.replay.pace = *replay::parse_pace(v); },
@@ -297,7 +302,8 @@ Command add_replay(CLI::App& app) {
   cmd->add_flag("--stats", a->stats,
                 "Frames, events, rejections by reason, frames/s, MB/s and per-stage latency");
   cmd->add_option("--dump-state", a->dump_path,
-                  "Write the final state as JSON (through a temporary file renamed into place)");
+                  "Write the final state as JSON (through a temporary file renamed into place; "
+                  "marked \"interrupted\" when the run was stopped by a signal)");
   cmd->add_flag_callback(
       "--drop", [a] { a->pipeline.replay.full_queue = replay::FullQueuePolicy::drop; },
       "A full queue drops and counts events and marks what they touched stale (default: "
@@ -308,18 +314,20 @@ Command add_replay(CLI::App& app) {
       ->check(CLI::Validator([](std::string& v) { return check_queue_capacity(v); },
                              "POWER-OF-TWO", "QUEUE"))
       ->capture_default_str();
-  cmd->add_option("--reader-cpu", a->pipeline.reader_cpu,
-                  "CPU for the reader thread (-1: unpinned)")
+  cmd->add_option_function<int>(
+         "--reader-cpu", [a](int cpu) { a->pipeline.reader_cpus = {cpu}; },
+         "CPU for the reader threads (-1: unpinned)")
       ->check(CLI::Range(-1, kMaxCpu))
-      ->capture_default_str();
+      ->default_str("0");
   cmd->add_option("--core-cpu", a->pipeline.core_cpu, "CPU for the core thread (-1: unpinned)")
       ->check(CLI::Range(-1, kMaxCpu))
       ->capture_default_str();
   cmd->add_flag("--busy-spin", a->pipeline.busy_spin, "Pure busy-spin on the core thread");
   cmd->add_flag("--quiet", a->quiet, "No final-state listing (with --stats: figures only)");
   cmd->footer(
-      "Exit: 0 when the whole capture replayed; 1 when it could not be read, was damaged "
-      "(replayed up to the damage) or had bad lines (counted and skipped); 2 usage.");
+      "Exit: 0 when every capture replayed in full; 1 when one could not be read, was damaged "
+      "(replayed up to the damage) or had bad lines (counted and skipped); 2 usage; 130/143 when "
+      "stopped by SIGINT/SIGTERM (the summary and --dump-state still cover what was replayed).");
   return [a] { return run_replay(*a); };
 }
 

@@ -110,6 +110,19 @@ bool append_text_line(std::string& out, std::int64_t receive_ns, std::string_vie
   return true;
 }
 
+std::string describe_bad_lines(const TextReadStats& stats) {
+  std::string out = std::to_string(stats.bad_total()) + " bad line" +
+                    (stats.bad_total() == 1 ? "" : "s") + " (";
+  const char* sep = "";
+  for (std::size_t i = 0; i < stats.bad.size(); ++i) {
+    if (stats.bad[i] == 0) continue;
+    out += sep + std::string(to_string(static_cast<BadLine>(i))) + " " +
+           std::to_string(stats.bad[i]);
+    sep = ", ";
+  }
+  return out + "), first at line " + std::to_string(stats.first_bad_line);
+}
+
 // ---- TextCaptureStream -------------------------------------------------------------------------
 
 TextCaptureStream::TextCaptureStream() noexcept = default;

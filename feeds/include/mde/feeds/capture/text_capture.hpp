@@ -124,6 +124,9 @@ struct TextReadStats {
   }
 };
 
+// "2 bad lines (bad_timestamp 1, line_too_long 1), first at line 7": for tools to print.
+[[nodiscard]] std::string describe_bad_lines(const TextReadStats& stats);
+
 // One non-blank line: a record, or a rejected line and why.
 struct TextLine {
   std::uint64_t number = 0;  // 1-based line number

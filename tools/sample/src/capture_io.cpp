@@ -1,5 +1,5 @@
 // Tool-side capture I/O over both forms.
-#include "capture_io.hpp"
+#include "mde/sample/capture_io.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -36,7 +36,7 @@ bool CaptureSource::open(const std::string& path, const capture::TextReadOptions
     error_ = "cannot open " + path + ": " + std::strerror(errno);
     return false;
   }
-  identity_ = tools::identity_of_fd(fd);
+  identity_ = identity_of_fd(fd);
   // Peek at the first bytes and keep them: the readers take them back, so nothing is lost on a
   // stream that cannot seek.
   char head[sizeof capture::kFileMagic];
@@ -88,19 +88,6 @@ bool CaptureSource::clean_end() const noexcept {
   return text_.clean();
 }
 
-std::string describe_bad_lines(const capture::TextReadStats& stats) {
-  std::string out = std::to_string(stats.bad_total()) + " bad line" +
-                    (stats.bad_total() == 1 ? "" : "s") + " (";
-  const char* sep = "";
-  for (std::size_t i = 0; i < stats.bad.size(); ++i) {
-    if (stats.bad[i] == 0) continue;
-    out += sep + std::string(capture::to_string(static_cast<capture::BadLine>(i))) + " " +
-           std::to_string(stats.bad[i]);
-    sep = ", ";
-  }
-  return out + "), first at line " + std::to_string(stats.first_bad_line);
-}
-
 std::string CaptureSource::end_report() const {
   if (form_ == CaptureForm::native) {
     const capture::CaptureStop& s = native_.stop();
@@ -120,13 +107,13 @@ std::string CaptureSource::end_report() const {
     return "read error after line " + std::to_string(text_.stats().lines) + ": " +
            std::strerror(text_.read_errno());
   }
-  if (text_.stats().bad_total() > 0) return describe_bad_lines(text_.stats());
+  if (text_.stats().bad_total() > 0) return capture::describe_bad_lines(text_.stats());
   return "clean end of file";
 }
 
 bool refuse_same_file(const std::string& out_path, const std::string& in_path,
-                      const tools::FileIdentity& input, std::string& error) {
-  if (!tools::is_same_file(input, out_path)) return false;
+                      const FileIdentity& input, std::string& error) {
+  if (!is_same_file(input, out_path)) return false;
   error = "refusing to write " + out_path + ": it is the input " + in_path +
           " (the same file through another path or a link)";
   return true;

@@ -1,5 +1,5 @@
 // Temporary-then-rename outputs, same-file checks and the signal handler that cleans up.
-#include "output_file.hpp"
+#include "mde/sample/output_file.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace mde::tools {
+namespace mde::sample {
 
 namespace {
 
@@ -117,4 +117,4 @@ void OutputFile::discard() noexcept {
   temp_.clear();
 }
 
-}  // namespace mde::tools
+}  // namespace mde::sample

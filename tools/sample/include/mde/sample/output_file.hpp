@@ -12,7 +12,7 @@
 
 #include <string>
 
-namespace mde::tools {
+namespace mde::sample {
 
 // Installs the SIGINT/SIGTERM handler that removes the registered temporary. Call once, early.
 void install_output_cleanup() noexcept;
@@ -55,4 +55,4 @@ class OutputFile {
   std::string error_;
 };
 
-}  // namespace mde::tools
+}  // namespace mde::sample

@@ -21,7 +21,7 @@
 #include "mde/feeds/capture/capture_reader.hpp"
 #include "mde/feeds/capture/capture_writer.hpp"
 #include "mde/feeds/capture/text_capture.hpp"
-#include "output_file.hpp"
+#include "mde/sample/output_file.hpp"
 
 namespace mde::sample {
 
@@ -50,7 +50,7 @@ class CaptureSource {
   [[nodiscard]] const capture::TextCaptureStream& text() const noexcept { return text_; }
   [[nodiscard]] capture::TextCaptureStream& text() noexcept { return text_; }
   // The opened input's identity, for refusing to write over it.
-  [[nodiscard]] const tools::FileIdentity& identity() const noexcept { return identity_; }
+  [[nodiscard]] const FileIdentity& identity() const noexcept { return identity_; }
   // Input bytes read so far and the input's size (0 when unknown: a pipe), for progress.
   [[nodiscard]] std::uint64_t bytes_consumed() const noexcept;
   [[nodiscard]] std::uint64_t input_size() const noexcept;
@@ -63,14 +63,10 @@ class CaptureSource {
   CaptureForm form_ = CaptureForm::native;
   capture::CaptureReader native_;
   capture::TextCaptureStream text_;
-  tools::FileIdentity identity_{};
+  FileIdentity identity_{};
   std::string path_;
   std::string error_;
 };
-
-// Text describing the bad lines a text capture had ("2 bad lines (bad_timestamp 1, ...); first
-// at line 7").
-[[nodiscard]] std::string describe_bad_lines(const capture::TextReadStats& stats);
 
 // Writes records in either form, through a temporary file renamed into place by close().
 class CaptureSink {
@@ -94,7 +90,7 @@ class CaptureSink {
   capture::CaptureWriter native_;
   std::ofstream file_;
   std::unique_ptr<capture::TextCaptureWriter> text_;
-  tools::OutputFile output_;
+  OutputFile output_;
   std::string path_;
   std::string error_;
   std::uint64_t records_ = 0;
@@ -102,6 +98,6 @@ class CaptureSink {
 
 // True (error set: "refusing to write X: it is the input Y") when `out_path` is that input.
 [[nodiscard]] bool refuse_same_file(const std::string& out_path, const std::string& in_path,
-                                    const tools::FileIdentity& input, std::string& error);
+                                    const FileIdentity& input, std::string& error);
 
 }  // namespace mde::sample

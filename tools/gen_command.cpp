@@ -258,7 +258,9 @@ Command add_gen(CLI::App& app) {
   cmd->add_option("--frames", a->frames, "Generated frames (1 to 10^9)")
       ->required()
       ->check(CLI::Range(std::uint64_t{1}, kMaxFrames));
-  cmd->add_option("--seed", a->options.seed, "Random seed")->capture_default_str();
+  cmd->add_option("--seed", a->options.seed, "Random seed (0 to 2^64-1)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->add_option("--start-ns", a->options.start_ns, "Receive time of the first frame (ns)")
       ->check(CLI::Range(std::int64_t{0}, kMaxStartNs))
       ->capture_default_str();

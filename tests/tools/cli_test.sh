@@ -67,6 +67,7 @@ expect_in err.txt "1023" "an unpinnable CPU is named"
 expect_rc 2 "gen --frames 2^64-1" "$MDE" gen --kind mixed --frames 18446744073709551615 -o g.mdecap
 expect_in err.txt "--frames" "gen --frames is named"
 expect_rc 2 "gen --frames -1" "$MDE" gen --kind mixed --frames -1 -o g.mdecap
+expect_rc 2 "gen --seed -1" "$MDE" gen --kind mixed --frames 5 --seed -1 -o g.mdecap
 expect_rc 2 "gen --frames 0" "$MDE" gen --kind mixed --frames 0 -o g.mdecap
 expect_rc 2 "gen --start-ns 2^63-1" "$MDE" gen --kind mixed --frames 5 --start-ns 9223372036854775807 -o g.mdecap
 expect_rc 2 "gen --kind bogus" "$MDE" gen --kind bogus --frames 5 -o g.mdecap

@@ -258,7 +258,7 @@ int run_replay(ReplayArgs& a) {
     const ReplayInput& input = runtime->input(k);
     accumulate(total, input.stats());
     if (const std::string damage = input.damage(); !damage.empty()) {
-      std::fprintf(stderr, "mde replay: %s: %s; everything else before it was replayed\n",
+      std::fprintf(stderr, "mde replay: %s: %s\n",
                    input.name().c_str(), damage.c_str());
       status = kExitFailed;
     }

@@ -73,7 +73,9 @@ class SourceInput final : public ReplayInput {
     const capture::CaptureStop& s = r.stop();
     if (s.reason == capture::StopReason::none || s.clean()) return {};  // none: stopped early
     char buf[200];
-    std::snprintf(buf, sizeof buf, "stopped at record %" PRIu64 " (byte offset %" PRIu64 "): %s%s%s",
+    std::snprintf(buf, sizeof buf,
+                  "stopped at record %" PRIu64 " (byte offset %" PRIu64
+                  "): %s%s%s; everything before it was replayed",
                   s.record_index, s.offset, std::string(capture::to_string(s.reason)).c_str(),
                   s.reason == capture::StopReason::io_error ? ": " : "",
                   s.reason == capture::StopReason::io_error ? std::strerror(r.last_errno()) : "");
@@ -82,10 +84,10 @@ class SourceInput final : public ReplayInput {
   static std::string describe_damage(const capture::TextCaptureStream& r) {
     if (r.failed()) {
       return "read error after line " + std::to_string(r.stats().lines) + ": " +
-             std::strerror(r.read_errno());
+             std::strerror(r.read_errno()) + "; everything before it was replayed";
     }
     if (r.stats().bad_total() == 0) return {};
-    return capture::describe_bad_lines(r.stats()) + " (skipped)";
+    return capture::describe_bad_lines(r.stats()) + ", skipped; every other line was replayed";
   }
 
   std::string name_;

@@ -16,7 +16,7 @@ Progress::Progress(std::string label, std::uint64_t total)
       total_(total),
       enabled_(::isatty(STDERR_FILENO) == 1),
       start_(std::chrono::steady_clock::now()),
-      last_(start_) {}
+      last_(start_ - kRefresh) {}  // the first check draws: a run long enough to check shows
 
 Progress::~Progress() { finish(); }
 

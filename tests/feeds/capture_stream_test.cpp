@@ -203,6 +203,21 @@ TEST(CaptureStream, AFileTruncatedWhileBeingReadStopsAsATornTail) {
   EXPECT_EQ(reader.stop().offset, cut - 500);
 }
 
+TEST(CaptureStream, AFileCutAtARecordBoundaryWhileBeingReadIsNotACleanEnd) {
+  TempFile file(".mdecap");
+  CaptureReader reader;
+  open_after_one_record(file.path, 8000, reader);  // ~8 MB
+  CaptureRecord r{};
+  const std::uint64_t cut = kFileHeaderSize + 4000 * (kRecordOverhead + 1000);
+  ASSERT_EQ(::truncate(file.path.c_str(), static_cast<off_t>(cut)), 0);
+  std::uint64_t n = 1;
+  while (reader.next(r)) ++n;
+  EXPECT_EQ(n, 4000u);
+  EXPECT_EQ(reader.stop().reason, StopReason::file_shrank);
+  EXPECT_FALSE(reader.stop().clean());
+  EXPECT_EQ(reader.stop().offset, cut);
+}
+
 TEST(CaptureStream, AFileRewrittenWhileBeingReadStopsAtTheDamage) {
   TempFile file(".mdecap");
   CaptureReader reader;

@@ -32,6 +32,21 @@ char* allocate_padded(std::size_t size) {
 
 }  // namespace
 
+long read_head(int fd, char* out, std::size_t n) noexcept {
+  std::size_t got = 0;
+  while (got < n) {
+    const ssize_t r = ::read(fd, out + got, n - got);
+    if (r > 0) {
+      got += static_cast<std::size_t>(r);
+    } else if (r == 0) {
+      break;
+    } else if (errno != EINTR) {
+      return -1;
+    }
+  }
+  return static_cast<long>(got);
+}
+
 CaptureReader::CaptureReader() noexcept = default;
 
 CaptureReader::~CaptureReader() { close(); }
@@ -177,7 +192,7 @@ OpenError CaptureReader::start_stream(std::string_view already_read) {
     return OpenError::cannot_open;
   }
   heap_ = allocate_padded(capacity_);
-  std::memcpy(heap_, already_read.data(), already_read.size());
+  if (!already_read.empty()) std::memcpy(heap_, already_read.data(), already_read.size());
   data_ = heap_;
   size_ = already_read.size();
   base_ = 0;
@@ -270,7 +285,12 @@ bool CaptureReader::next(CaptureRecord& out) noexcept {
     fill(kRecordHeaderSize);
     left = size_ - static_cast<std::size_t>(position_ - base_);
   }
-  if (left == 0) return halt(errno_ != 0 ? StopReason::io_error : StopReason::end_of_file);
+  if (left == 0) {
+    if (errno_ != 0) return halt(StopReason::io_error);
+    // A regular file that ends before the size it had at open was cut while being read.
+    if (fd_ >= 0 && position_ < file_size_) return halt(StopReason::file_shrank);
+    return halt(StopReason::end_of_file);
+  }
   if (left < kRecordHeaderSize) {
     return halt(errno_ != 0 ? StopReason::io_error : StopReason::truncated_header);
   }

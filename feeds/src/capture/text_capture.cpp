@@ -177,7 +177,7 @@ bool TextCaptureStream::open_fd(int fd, std::string_view already_read,
     capacity_ = want;
   }
   std::memset(buffer_.get() + capacity_, 0, kFramePadding);
-  std::memcpy(buffer_.get(), already_read.data(), already_read.size());
+  if (!already_read.empty()) std::memcpy(buffer_.get(), already_read.data(), already_read.size());
   size_ = already_read.size();
   return true;
 }

@@ -103,20 +103,13 @@ std::unique_ptr<ReplayInput> open_replay_input(const std::string& path) {
   if (fd < 0) throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
   // Peek at the first bytes and hand them to the reader: a pipe cannot seek back.
   char head[sizeof capture::kFileMagic];
-  std::size_t got = 0;
-  while (got < sizeof head) {
-    const ssize_t n = ::read(fd, head + got, sizeof head - got);
-    if (n > 0) {
-      got += static_cast<std::size_t>(n);
-    } else if (n == 0) {
-      break;
-    } else if (errno != EINTR) {
-      const int err = errno;
-      if (fd > 0) ::close(fd);
-      throw std::runtime_error(path + ": cannot read: " + std::strerror(err));
-    }
+  const long got = capture::read_head(fd, head, sizeof head);
+  if (got < 0) {
+    const int err = errno;
+    if (fd > 0) ::close(fd);
+    throw std::runtime_error(path + ": cannot read: " + std::strerror(err));
   }
-  const std::string_view peeked(head, got);
+  const std::string_view peeked(head, static_cast<std::size_t>(got));
   if (capture::has_native_magic(peeked)) {
     auto reader = std::make_unique<capture::CaptureReader>();
     if (const auto err = reader->open_fd(fd, peeked); err != capture::OpenError::ok) {

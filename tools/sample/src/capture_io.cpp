@@ -40,20 +40,13 @@ bool CaptureSource::open(const std::string& path, const capture::TextReadOptions
   // Peek at the first bytes and keep them: the readers take them back, so nothing is lost on a
   // stream that cannot seek.
   char head[sizeof capture::kFileMagic];
-  std::size_t got = 0;
-  while (got < sizeof head) {
-    const ssize_t n = ::read(fd, head + got, sizeof head - got);
-    if (n > 0) {
-      got += static_cast<std::size_t>(n);
-    } else if (n == 0) {
-      break;
-    } else if (errno != EINTR) {
-      error_ = "cannot read " + path + ": " + std::strerror(errno);
-      if (fd > 0) ::close(fd);
-      return false;
-    }
+  const long got = capture::read_head(fd, head, sizeof head);
+  if (got < 0) {
+    error_ = "cannot read " + path + ": " + std::strerror(errno);
+    if (fd > 0) ::close(fd);
+    return false;
   }
-  const std::string_view peeked(head, got);
+  const std::string_view peeked(head, static_cast<std::size_t>(got));
   form_ = capture::has_native_magic(peeked) ? CaptureForm::native : CaptureForm::text;
   if (form_ == CaptureForm::native) {
     const capture::OpenError e = native_.open_fd(fd, peeked);

@@ -202,6 +202,8 @@ enum class StopReason : std::uint8_t {
   length_too_large,  // payload_len above kMaxPayloadBytes: damage, never allocated for
   bad_checksum,      // the record's CRC32C does not match: damage
   io_error,          // read(2) failed (stream mode); see CaptureReader::last_errno()
+  file_shrank,       // the input ended at a record boundary before the size it had when opened:
+                     // it was truncated while being read (stream mode)
 };
 
 [[nodiscard]] constexpr std::string_view to_string(StopReason r) noexcept {
@@ -213,6 +215,7 @@ enum class StopReason : std::uint8_t {
     case StopReason::length_too_large: return "length_too_large";
     case StopReason::bad_checksum: return "bad_checksum";
     case StopReason::io_error: return "io_error";
+    case StopReason::file_shrank: return "file_shrank";
   }
   return "?";
 }

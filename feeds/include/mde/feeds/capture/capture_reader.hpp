@@ -57,6 +57,12 @@ struct ReaderOptions {
   bool verify_checksums = true;
 };
 
+// Reads up to `n` bytes from `fd` (looping over short reads, as from a pipe), for recognising a
+// capture's form by its first bytes without seeking: the caller hands them to
+// CaptureReader::open_fd or TextCaptureStream::open_fd. Returns the count (less than `n` only at
+// the end of the input), or -1 with errno set.
+[[nodiscard]] long read_head(int fd, char* out, std::size_t n) noexcept;
+
 class CaptureReader {
  public:
   CaptureReader() noexcept;

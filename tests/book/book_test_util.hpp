@@ -71,12 +71,14 @@ inline BookUpdate with_flags(BookUpdate u, std::uint8_t flags) {
   return u;
 }
 
-inline EventHeader order_header(std::int64_t receive_ns, InstrumentId instrument = 7) {
+inline EventHeader order_header(std::int64_t receive_ns, InstrumentId instrument = 7,
+                                Venue venue = Venue::coinone) {
   EventHeader h{};
   h.receive_ns = receive_ns;
   h.exchange_ns = receive_ns;
   h.instrument = instrument;
   h.kind = EventKind::order;
+  h.venue = venue;
   return h;
 }
 

@@ -127,10 +127,10 @@ TEST(CoinonePipeline, ProtocolAssetFramesLeaveLatestBalances) {
   EXPECT_EQ(p.balances.counters().events, 12u);  // six examples, DEFAULT and SHORT
   ASSERT_EQ(p.balances.size(), 2u);
   EXPECT_EQ(p.balances.all()[0].currency, "KRW");
-  EXPECT_EQ(p.balances.find("KRW")->available, dec("155520364.5029"));
-  EXPECT_EQ(p.balances.find("KRW")->locked, dec("8400"));
-  EXPECT_EQ(p.balances.find("ETH")->available, dec("55.64169518"));
-  EXPECT_EQ(p.balances.find("ETH")->locked, dec("0.0989"));
+  EXPECT_EQ(p.balances.find(Venue::coinone, "KRW")->available, dec("155520364.5029"));
+  EXPECT_EQ(p.balances.find(Venue::coinone, "KRW")->locked, dec("8400"));
+  EXPECT_EQ(p.balances.find(Venue::coinone, "ETH")->available, dec("55.64169518"));
+  EXPECT_EQ(p.balances.find(Venue::coinone, "ETH")->locked, dec("0.0989"));
 }
 
 }  // namespace

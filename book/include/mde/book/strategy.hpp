@@ -119,12 +119,26 @@ struct is_callback<void (C::*)(const View&) const noexcept, View> : std::true_ty
   template <class S>                    \
   inline constexpr bool has_##name = requires { &S::name; };
 
-MDE_STRATEGY_MEMBER_PROBE(on_book)
-MDE_STRATEGY_MEMBER_PROBE(on_trade)
-MDE_STRATEGY_MEMBER_PROBE(on_order)
-MDE_STRATEGY_MEMBER_PROBE(on_asset)
-MDE_STRATEGY_MEMBER_PROBE(on_status)
-MDE_STRATEGY_MEMBER_PROBE(on_ticker)
+// A callback: has_<name><S>, and <name>_ok<S>() saying its signature is the one the engine calls
+// (the address is taken only when the member exists).
+#define MDE_STRATEGY_CALLBACK_PROBE(name, View)                            \
+  MDE_STRATEGY_MEMBER_PROBE(name)                                          \
+  template <class S>                                                       \
+  consteval bool name##_ok() {                                             \
+    if constexpr (has_##name<S>) {                                         \
+      return is_callback<decltype(&S::name), View>::value;                 \
+    } else {                                                               \
+      return true;                                                         \
+    }                                                                      \
+  }
+
+MDE_STRATEGY_CALLBACK_PROBE(on_book, BookView)
+MDE_STRATEGY_CALLBACK_PROBE(on_trade, TradeView)
+MDE_STRATEGY_CALLBACK_PROBE(on_order, OrderView)
+MDE_STRATEGY_CALLBACK_PROBE(on_asset, AssetView)
+MDE_STRATEGY_CALLBACK_PROBE(on_status, StatusView)
+MDE_STRATEGY_CALLBACK_PROBE(on_ticker, TickerView)
+#undef MDE_STRATEGY_CALLBACK_PROBE
 // Near misses (see the header comment).
 MDE_STRATEGY_MEMBER_PROBE(on_books)
 MDE_STRATEGY_MEMBER_PROBE(on_orderbook)
@@ -161,9 +175,8 @@ inline constexpr bool observes_nothing = requires {
 }  // namespace strategy_detail
 
 // One static_assert per callback and per near miss; the messages are what a user sees.
-#define MDE_STRATEGY_CALLBACK_CHECK(name, View)                                                \
-  static_assert(!strategy_detail::has_##name<S> ||                                           \
-                    strategy_detail::is_callback<decltype(&S::name), View>::value,           \
+#define MDE_STRATEGY_CALLBACK_CHECK(name, View)   \
+  static_assert(strategy_detail::name##_ok<S>(), \
                 #name " must be `void " #name "(const mde::" #View "&) noexcept`");
 #define MDE_STRATEGY_NEAR_MISS_CHECK(name, meant)                                              \
   static_assert(!strategy_detail::has_##name<S>,                                             \

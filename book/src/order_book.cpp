@@ -129,14 +129,19 @@ template <bool kBid>
                             const PriceLevel level) noexcept {
   // First index whose price is not better than level.price (lower_bound in side order).
   // Most changes land in the top few levels: when the 4th level is not better than the price,
-  // the index is the count of better levels among the first three (three independent compares).
-  // Otherwise a branch-free binary search: the comparison picks the half with a conditional
-  // move, so a change deep in the book costs ~log2(n) steps without mispredictions.
+  // the index is the count of better levels among the first three (three independent compares),
+  // and likewise for the 8th level and the next three. Otherwise a branch-free binary search:
+  // the comparison picks the half with a conditional move, so a change deep in the book costs
+  // ~log2(n) steps without mispredictions.
   std::size_t lo = 0;
   std::size_t len = count;
   if (count >= 4 && !better<kBid>(side[3].price, level.price)) {
     lo = static_cast<std::size_t>(better<kBid>(side[0].price, level.price)) +
          better<kBid>(side[1].price, level.price) + better<kBid>(side[2].price, level.price);
+    len = 0;
+  } else if (count >= 8 && !better<kBid>(side[7].price, level.price)) {
+    lo = 4 + static_cast<std::size_t>(better<kBid>(side[4].price, level.price)) +
+         better<kBid>(side[5].price, level.price) + better<kBid>(side[6].price, level.price);
     len = 0;
   }
   while (len > 1) {
@@ -164,24 +169,35 @@ template <bool kBid>
   return static_cast<int>(lo);
 }
 
-// Applies one side of a part: first every deletion (qty 0; skipped in a snapshot part), then
-// every insertion or new quantity, so growth the part's own deletions undo never counts against
-// the capacity (prices are unique per side within an update, so the order cannot change the
-// result). Records the shallowest index touched in `from`.
+// Applies one side of a part in wire order, recording the shallowest index touched in `from`.
+// A snapshot part's zero quantities are skipped. The decoder sends deletions first, so a full
+// side means the update really outgrows the capacity; should an insert still meet a full side
+// while deletions of this part remain (inserts listed before their deletes), those deletions
+// are applied first and the inserts retried: prices are unique per side within an update, so the
+// order cannot change the result, and only the final size decides.
 template <bool kBid>
 [[nodiscard]] BookApply apply_side(PriceLevel* side, std::uint32_t& count, const PriceLevel* in,
                                    std::size_t n, bool snapshot, std::uint16_t& from) noexcept {
   auto touched = [&from](int at) {
     if (at >= 0 && static_cast<std::uint16_t>(at) < from) from = static_cast<std::uint16_t>(at);
   };
-  for (std::size_t i = 0; i < n; ++i) {
-    if (in[i].qty.mantissa() > 0) continue;
+  std::size_t i = 0;
+  for (; i < n; ++i) {
     if (in[i].qty.is_negative()) return BookApply::malformed;
-    if (!snapshot) touched(set_level<kBid>(side, count, in[i]));
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (in[i].qty.mantissa() <= 0) continue;
+    if (snapshot && in[i].qty.is_zero()) continue;
     const int at = set_level<kBid>(side, count, in[i]);
+    if (at == kOverflow) break;
+    touched(at);
+  }
+  if (i == n) return BookApply::applied;
+  // Rare: a full side. Deletions still to come first, then the remaining inserts.
+  for (std::size_t k = i; k < n; ++k) {
+    if (in[k].qty.is_negative()) return BookApply::malformed;
+    if (!snapshot && in[k].qty.is_zero()) touched(set_level<kBid>(side, count, in[k]));
+  }
+  for (std::size_t k = i; k < n; ++k) {
+    if (in[k].qty.is_zero()) continue;
+    const int at = set_level<kBid>(side, count, in[k]);
     if (at == kOverflow) return BookApply::overflow;
     touched(at);
   }

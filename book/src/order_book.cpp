@@ -123,10 +123,11 @@ constexpr int kUnchanged = -1;
 constexpr int kOverflow = -2;
 
 // Sets the absolute quantity at `level.price` (0 deletes). Keeps the side sorted and free of
-// empty levels.
+// empty levels. Forced inline: it is the body of the delta loop, and GCC keeps it out of line
+// because apply_side_full calls it too (inlining measured ~5% on 10-change deltas).
 template <bool kBid>
-[[nodiscard]] int set_level(PriceLevel* side, std::uint32_t& count,
-                            const PriceLevel level) noexcept {
+[[nodiscard, gnu::always_inline]] inline int set_level(PriceLevel* side, std::uint32_t& count,
+                                                       const PriceLevel level) noexcept {
   // First index whose price is not better than level.price (lower_bound in side order).
   // Most changes land in the top few levels: when the 4th level is not better than the price,
   // the index is the count of better levels among the first three (three independent compares),
@@ -169,28 +170,17 @@ template <bool kBid>
   return static_cast<int>(lo);
 }
 
-// Applies one side of a part in wire order, recording the shallowest index touched in `from`.
-// A snapshot part's zero quantities are skipped. The decoder sends deletions first, so a full
-// side means the update really outgrows the capacity; should an insert still meet a full side
-// while deletions of this part remain (inserts listed before their deletes), those deletions
-// are applied first and the inserts retried: prices are unique per side within an update, so the
-// order cannot change the result, and only the final size decides.
+// The rare end of apply_side: an insert met a full side at entry `i`. Deletions still to come
+// are applied first, then the remaining inserts (the failed one included): prices are unique per
+// side within an update, so the order cannot change the result, and only the final size decides.
+// Kept out of line so the common loop stays small enough to inline set_level.
 template <bool kBid>
-[[nodiscard]] BookApply apply_side(PriceLevel* side, std::uint32_t& count, const PriceLevel* in,
-                                   std::size_t n, bool snapshot, std::uint16_t& from) noexcept {
+[[gnu::noinline]] BookApply apply_side_full(PriceLevel* side, std::uint32_t& count,
+                                            const PriceLevel* in, std::size_t i, std::size_t n,
+                                            bool snapshot, std::uint16_t& from) noexcept {
   auto touched = [&from](int at) {
     if (at >= 0 && static_cast<std::uint16_t>(at) < from) from = static_cast<std::uint16_t>(at);
   };
-  std::size_t i = 0;
-  for (; i < n; ++i) {
-    if (in[i].qty.is_negative()) return BookApply::malformed;
-    if (snapshot && in[i].qty.is_zero()) continue;
-    const int at = set_level<kBid>(side, count, in[i]);
-    if (at == kOverflow) break;
-    touched(at);
-  }
-  if (i == n) return BookApply::applied;
-  // Rare: a full side. Deletions still to come first, then the remaining inserts.
   for (std::size_t k = i; k < n; ++k) {
     if (in[k].qty.is_negative()) return BookApply::malformed;
     if (!snapshot && in[k].qty.is_zero()) touched(set_level<kBid>(side, count, in[k]));
@@ -200,6 +190,25 @@ template <bool kBid>
     const int at = set_level<kBid>(side, count, in[k]);
     if (at == kOverflow) return BookApply::overflow;
     touched(at);
+  }
+  return BookApply::applied;
+}
+
+// Applies one side of a part in wire order, recording the shallowest index touched in `from`.
+// A snapshot part's zero quantities are skipped. The decoder sends deletions first, so a full
+// side normally means the update really outgrows the capacity; should an insert still meet a
+// full side while deletions of this part remain (inserts listed before their deletes),
+// apply_side_full finishes the part deletions first.
+template <bool kBid>
+[[nodiscard]] BookApply apply_side(PriceLevel* side, std::uint32_t& count, const PriceLevel* in,
+                                   std::size_t n, bool snapshot, std::uint16_t& from) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (in[i].qty.is_negative()) return BookApply::malformed;
+    if (snapshot && in[i].qty.is_zero()) continue;
+    const int at = set_level<kBid>(side, count, in[i]);
+    if (at == kOverflow) return apply_side_full<kBid>(side, count, in, i, n, snapshot, from);
+    // kUnchanged (-1) becomes 0xFFFF: never below `from`.
+    from = std::min(from, static_cast<std::uint16_t>(at));
   }
   return BookApply::applied;
 }

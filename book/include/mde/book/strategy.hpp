@@ -89,6 +89,8 @@ struct StatusView {
   StatusSubject subject;
   InstrumentId instrument;
   BookStatus previous;
+  // After the event. A book that went stale is reported once, usually already `resyncing`
+  // (its resync request reached the feed); `stale` means the request is still to be sent.
   BookStatus current;
   bool stale;               // orders/assets: true when the stream just went stale
   StaleReason reason;       // why the book or stream went stale; none when it became fresh

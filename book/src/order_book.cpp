@@ -129,20 +129,16 @@ template <bool kBid>
 [[nodiscard, gnu::always_inline]] inline int set_level(PriceLevel* side, std::uint32_t& count,
                                                        const PriceLevel level) noexcept {
   // First index whose price is not better than level.price (lower_bound in side order).
-  // Most changes land in the top few levels: when the 4th level is not better than the price,
-  // the index is the count of better levels among the first three (three independent compares),
-  // and likewise for the 8th level and the next three. Otherwise a branch-free binary search:
-  // the comparison picks the half with a conditional move, so a change deep in the book costs
-  // ~log2(n) steps without mispredictions.
+  // Most changes land in the top levels: when the 16th level is not better than the price, the
+  // index is the count of better levels among the first 15 (15 independent compares that the
+  // core runs in parallel; no dependent chain, one well-predicted branch). Otherwise a
+  // branch-free binary search: the comparison picks the half with a conditional move, so a
+  // change deep in the book costs ~log2(n) steps without mispredictions. Measured against a 4-then-8-level tiering and
+  // blocks of 8 and 32: docs/PERFORMANCE.md ("Order book").
   std::size_t lo = 0;
   std::size_t len = count;
-  if (count >= 4 && !better<kBid>(side[3].price, level.price)) {
-    lo = static_cast<std::size_t>(better<kBid>(side[0].price, level.price)) +
-         better<kBid>(side[1].price, level.price) + better<kBid>(side[2].price, level.price);
-    len = 0;
-  } else if (count >= 8 && !better<kBid>(side[7].price, level.price)) {
-    lo = 4 + static_cast<std::size_t>(better<kBid>(side[4].price, level.price)) +
-         better<kBid>(side[5].price, level.price) + better<kBid>(side[6].price, level.price);
+  if (count >= 16 && !better<kBid>(side[15].price, level.price)) {
+    for (std::size_t k = 0; k < 15; ++k) lo += better<kBid>(side[k].price, level.price);
     len = 0;
   }
   while (len > 1) {

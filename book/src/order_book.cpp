@@ -133,8 +133,8 @@ template <bool kBid>
   // index is the count of better levels among the first 15 (15 independent compares that the
   // core runs in parallel; no dependent chain, one well-predicted branch). Otherwise a
   // branch-free binary search: the comparison picks the half with a conditional move, so a
-  // change deep in the book costs ~log2(n) steps without mispredictions. Measured against a 4-then-8-level tiering and
-  // blocks of 8 and 32: docs/PERFORMANCE.md ("Order book").
+  // change deep in the book costs ~log2(n) steps without mispredictions. Measured against a
+  // 4-then-8-level tiering and blocks of 8 and 32: docs/PERFORMANCE.md ("Order book").
   std::size_t lo = 0;
   std::size_t len = count;
   if (count >= 16 && !better<kBid>(side[15].price, level.price)) {

@@ -261,7 +261,12 @@ BookApply OrderBook::continuation(const BookUpdate& u) noexcept {
     return BookApply::dropped_part;
   }
   open_ = u.has_more_parts();
-  BookApply r = too_many_levels(u) ? BookApply::malformed : apply_levels(u, open_snapshot_);
+  BookApply r = BookApply::malformed;
+  if (too_many_levels(u)) {
+    ++counters_.malformed;
+  } else {
+    r = apply_levels(u, open_snapshot_);
+  }
   if (r != BookApply::applied) {
     open_ = false;
     r = go_stale(r);

@@ -29,8 +29,9 @@
 //  - a delta that would leave more than kCapacity levels on a side goes stale with reason
 //    overflow; nothing is ever truncated silently;
 //  - a snapshot with kBookSnapshotResets (BTSE) replaces the book and makes it live whatever its
-//    id, and checks nothing else (no crossed check: BTSE's reference algorithm checks nothing on a
-//    snapshot); its id becomes the last applied id the next delta must chain from;
+//    id, and checks nothing else (no id order, no crossed check: BTSE's reference algorithm
+//    checks nothing on a snapshot; only levels the book cannot hold, below, are refused); its id
+//    becomes the last applied id the next delta must chain from;
 //  - a snapshot without it (Coinone) keeps "ids only move forward" on a live book: an id not newer
 //    than the last applied one is dropped (dropped_old_id). Two fixes keep a restarted or
 //    poisoned id sequence from freezing the book:

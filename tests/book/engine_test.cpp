@@ -211,6 +211,29 @@ TEST_F(EngineTest, ReconnectReportsAGapOnThePrivateStreamsItCarriedBeforeClearin
   EXPECT_FALSE(engine_.assets_stale(6));  // it carried no balances: nothing to report
 }
 
+TEST_F(EngineTest, BalanceStreamGapIsReportedPerConnectionToo) {
+  control(7, ControlType::connected);
+  Event e = header(EventKind::asset, 7, kNoInstrument);
+  e.asset = AssetEvent{};
+  e.asset.order_id.clear();
+  e.asset.trade_id.clear();
+  e.asset.client_order_id.clear();
+  e.asset.count = 1;
+  (void)e.asset.assets[0].currency.assign("krw");
+  e.asset.assets[0].available = test::dec("5");
+  engine_.on_event(e);
+  ASSERT_NE(engine_.balances().find(Venue::btse, "KRW"), nullptr);
+  control(8, ControlType::connected);
+  EXPECT_TRUE(rec_.status.empty());  // another connection: nothing to say about connection 7
+  control(7, ControlType::connected);
+  ASSERT_EQ(rec_.status.size(), 2u);
+  EXPECT_EQ(rec_.status[0].subject, StatusSubject::assets);
+  EXPECT_TRUE(rec_.status[0].stale);
+  EXPECT_EQ(rec_.status[0].reason, StaleReason::reconnect);
+  EXPECT_EQ(rec_.status[0].connection, 7u);
+  EXPECT_FALSE(rec_.status[1].stale);
+}
+
 TEST_F(EngineTest, DroppedBookEventsMarkTheBookStaleAndRequestAResync) {
   book(2, 7, snapshot(10));
   control(2, ControlType::dropped, Channel::book, 7);

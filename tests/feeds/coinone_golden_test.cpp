@@ -977,9 +977,10 @@ TEST(CoinoneGolden, WhitespaceAroundEveryToken) {
 }
 
 TEST(CoinoneGolden, SeedFileMultiLineFramesDecodeLikeTheCompactedOnes) {
-  // The seed itself, as written: multi-line frames with spaces after colons.
-  const std::string seed_text = test::read_file(std::string(MDE_SHARED_DIR) +
-                                                "/seeds/001_f863ab9ba89821bc.txt");
+  // The seed itself, as written (seed 001, copied verbatim into tests/data): multi-line frames
+  // with spaces after colons.
+  const std::string seed_text =
+      test::read_file(std::string(MDE_TEST_DATA_DIR) + "/coinone_seed_myorder.txt");
   const std::vector<std::string> objects = test::extract_json_objects(seed_text);
   const std::vector<std::string> compact = test::read_jsonl(kSeed);
   CoinoneHarness h;

@@ -17,16 +17,6 @@ std::string_view to_string(OrderEventType t) noexcept {
   }
   return "?";
 }
-std::string_view to_string(Side s) noexcept { return s == Side::buy ? "buy" : "sell"; }
-std::string_view to_string(OrderType t) noexcept {
-  switch (t) {
-    case OrderType::unknown: return "unknown";
-    case OrderType::limit: return "limit";
-    case OrderType::market: return "market";
-    case OrderType::stop_limit: return "stop_limit";
-  }
-  return "?";
-}
 std::string_view to_string(AssetChangeReason r) noexcept {
   switch (r) {
     case AssetChangeReason::unknown: return "unknown";

@@ -13,8 +13,6 @@ namespace mde::tools {
 [[nodiscard]] std::string describe(DecodeResult result);
 
 [[nodiscard]] std::string_view to_string(OrderEventType t) noexcept;
-[[nodiscard]] std::string_view to_string(Side s) noexcept;
-[[nodiscard]] std::string_view to_string(OrderType t) noexcept;
 [[nodiscard]] std::string_view to_string(AssetChangeReason r) noexcept;
 [[nodiscard]] std::string_view to_string(ControlType t) noexcept;
 [[nodiscard]] std::string_view to_string(Channel c) noexcept;

@@ -5,14 +5,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
-#include <unistd.h>
+#include <memory>
+#include <vector>
 
 #include "commands.hpp"
 #include "event_text.hpp"
-#include "mde/feeds/capture/capture_writer.hpp"
-#include "mde/feeds/capture/text_capture.hpp"
-#include "pipeline/replay_pipeline.hpp"
-#include "state_dump.hpp"
+#include "mde/runtime/replay_runtime.hpp"
+#include "mde/runtime/state_json.hpp"
 
 namespace mde::tools {
 
@@ -30,20 +29,21 @@ struct CountingStrategy {
 };
 
 struct ReplayArgs {
-  std::string path;
+  std::vector<std::string> paths;
   std::string dump_path;
-  PipelineOptions pipeline{};
+  RunOptions pipeline{};
   bool stats = false;
   bool quiet = false;
 };
 
 int usage() {
   std::fputs(
-      "usage: mde replay FILE [--pace max|recorded|Nx] [--stats] [--dump-state OUT.json]\n"
+      "usage: mde replay FILE... [--pace max|recorded|Nx] [--stats] [--dump-state OUT.json]\n"
       "                  [--drop] [--queue-capacity N] [--reader-cpu N] [--core-cpu N]\n"
       "                  [--busy-spin] [--quiet]\n"
       "  FILE is a native capture (.mdecap) or a text capture (one frame per line, optionally\n"
-      "  '<receive_ns>\\t<frame>'); text is converted to native first.\n",
+      "  '<receive_ns>\\t<frame>'), read as it goes. Several files replay at once, each on its\n"
+      "  own reader thread and queue, into one engine.\n",
       stderr);
   return 2;
 }
@@ -83,83 +83,30 @@ bool parse_args(std::span<char* const> args, ReplayArgs& a) {
         if (n < 2) return false;
         a.pipeline.queue_capacity = static_cast<std::size_t>(n);
       } else if (arg == "--reader-cpu") {
-        a.pipeline.reader_cpu = static_cast<int>(n);
+        a.pipeline.reader_cpus = {static_cast<int>(n)};
       } else {
         a.pipeline.core_cpu = static_cast<int>(n);
       }
     } else if (!arg.empty() && arg[0] == '-') {
       return false;
-    } else if (a.path.empty()) {
-      a.path = arg;
     } else {
-      return false;
+      a.paths.emplace_back(arg);
     }
   }
-  return !a.path.empty();
-}
-
-// Text captures are converted to a native file first (setup, not timed), so the replay path
-// is always the zero-copy native reader.
-bool open_capture(const std::string& path, capture::CaptureReader& reader, std::string& temp) {
-  std::ifstream probe(path, std::ios::binary);
-  if (!probe) {
-    std::fprintf(stderr, "mde replay: cannot open %s\n", path.c_str());
-    return false;
-  }
-  char magic[8] = {};
-  probe.read(magic, sizeof magic);
-  const bool native = capture::has_native_magic({magic, static_cast<std::size_t>(probe.gcount())});
-  std::string native_path = path;
-  if (!native) {
-    probe.clear();
-    probe.seekg(0);
-    char tmpl[] = "/tmp/mde-replay-XXXXXX";
-    const int fd = mkstemp(tmpl);
-    if (fd < 0) {
-      std::fprintf(stderr, "mde replay: cannot create a temporary file\n");
-      return false;
-    }
-    ::close(fd);
-    temp = native_path = tmpl;
-    capture::CaptureWriter writer;
-    if (writer.open(native_path) != capture::WriteStatus::ok) {
-      std::fprintf(stderr, "mde replay: cannot write %s\n", native_path.c_str());
-      return false;
-    }
-    capture::TextCaptureReader text(probe);
-    capture::CaptureRecord rec;
-    while (text.next(rec)) {
-      if (writer.try_append(rec.receive_ns, rec.connection, rec.frame.text()) !=
-          capture::WriteStatus::ok) {
-        std::fprintf(stderr, "mde replay: writing %s failed\n", native_path.c_str());
-        return false;
-      }
-    }
-    if (text.error() != capture::TextReadError::none) {
-      std::fprintf(stderr, "mde replay: %s line %" PRIu64 ": %s\n", path.c_str(),
-                   text.error_line(), std::string(to_string(text.error())).c_str());
-      return false;
-    }
-    if (writer.try_close() != capture::WriteStatus::ok) return false;
-  }
-  if (const auto err = reader.open(native_path); err != capture::OpenError::ok) {
-    std::fprintf(stderr, "mde replay: %s: %s\n", native_path.c_str(),
-                 std::string(to_string(err)).c_str());
-    return false;
-  }
-  return true;
+  return !a.paths.empty();
 }
 
 void print_summary(const Engine<CountingStrategy>& engine, const InstrumentRegistry& registry,
                    const CountingStrategy& s) {
+  auto key = [&](InstrumentId id) { return market_key(registry, id); };
   std::printf("books:\n");
   for (InstrumentId id : markets_by_name(registry)) {
     const OrderBook* b = engine.book(id);
     if (!b) continue;
     const auto bid = b->best_bid();
     const auto ask = b->best_ask();
-    std::printf("  %-10s %-9s id=%-18" PRIu64 " levels=%zu/%zu  bid %s @ %s | ask %s @ %s\n",
-                std::string(registry.name(id)).c_str(), to_string(b->status()), b->last_id(),
+    std::printf("  %-18s %-9s id=%-18" PRIu64 " levels=%zu/%zu  bid %s @ %s | ask %s @ %s\n",
+                key(id).c_str(), to_string(b->status()), b->last_id(),
                 b->bids().size(), b->asks().size(),
                 bid ? bid->qty.to_string().c_str() : "-", bid ? bid->price.to_string().c_str() : "-",
                 ask ? ask->qty.to_string().c_str() : "-", ask ? ask->price.to_string().c_str() : "-");
@@ -168,9 +115,9 @@ void print_summary(const Engine<CountingStrategy>& engine, const InstrumentRegis
   for (InstrumentId id : markets_by_name(registry)) {
     const TradeStat* t = engine.trades().find(id);
     if (!t) continue;
-    std::printf("  %-10s count=%" PRIu64 " volume=%s notional=%s last=%s @ %s buyer_taker=%" PRIu64
+    std::printf("  %-18s count=%" PRIu64 " volume=%s notional=%s last=%s @ %s buyer_taker=%" PRIu64
                 "\n",
-                std::string(registry.name(id)).c_str(), t->count, t->volume.to_string().c_str(),
+                key(id).c_str(), t->count, t->volume.to_string().c_str(),
                 t->notional.to_string().c_str(), std::string(t->last_id.view()).c_str(),
                 t->last_price.to_string().c_str(), t->buyer_taker_count);
   }
@@ -202,10 +149,10 @@ void print_percentiles(const char* stage, const LatencyHistogram& h) {
               stage, h.percentile(50), h.percentile(99), h.percentile(99.9), h.max(), h.count());
 }
 
-void print_stats(const ReplayPipeline<CountingStrategy>& p) {
-  const replay::ProducerStats& f = p.producer();
+void print_stats(const ReplayRuntime<CountingStrategy>& p, const replay::ProducerStats& f,
+                 const RunSummary& run) {
   const EngineCounters& c = p.engine().counters();
-  const double secs = static_cast<double>(p.elapsed_ns()) / 1e9;
+  const double secs = static_cast<double>(run.elapsed_ns) / 1e9;
   std::printf("stats:\n");
   std::printf("  frames %" PRIu64 " (%" PRIu64 " bytes): data %" PRIu64 ", control %" PRIu64
               ", rejected %" PRIu64 ", dropped %" PRIu64 "\n",
@@ -242,35 +189,42 @@ int run_replay(std::span<char* const> args) {
   if (!parse_args(args, a)) return usage();
   a.pipeline.replay.measure = a.stats;
 
-  capture::CaptureReader reader;
-  std::string temp;
-  const bool opened = open_capture(a.path, reader, temp);
-  if (!temp.empty()) ::unlink(temp.c_str());  // the open mapping keeps the data alive
-  if (!opened) return 1;
-
-  InstrumentRegistry registry;
   CountingStrategy strategy;
-  ReplayPipeline<CountingStrategy> pipeline(reader, registry, strategy, a.pipeline);
-  pipeline.run();
-
-  const capture::CaptureStop& stop = reader.stop();
-  if (!stop.clean()) {
-    std::fprintf(stderr,
-                 "mde replay: capture stopped early at byte %" PRIu64 " (record %" PRIu64
-                 "): %s; everything before it was replayed\n",
-                 stop.offset, stop.record_index, std::string(to_string(stop.reason)).c_str());
+  std::unique_ptr<ReplayRuntime<CountingStrategy>> runtime;
+  try {
+    runtime = std::make_unique<ReplayRuntime<CountingStrategy>>(strategy, a.paths, a.pipeline);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mde replay: %s\n", e.what());
+    return 1;
   }
-  if (!a.quiet) print_summary(pipeline.engine(), registry, strategy);
-  if (a.stats) print_stats(pipeline);
+  const RunSummary run = runtime->run();
+  for (const std::string& f : run.pin_failures) {
+    std::fprintf(stderr, "mde replay: cannot pin the %s (running unpinned)\n", f.c_str());
+  }
+  int status = 0;
+  replay::ProducerStats total;
+  for (std::size_t k = 0; k < runtime->input_count(); ++k) {
+    const ReplayInput& input = runtime->input(k);
+    accumulate(total, input.stats());
+    if (const std::string damage = input.damage(); !damage.empty()) {
+      std::fprintf(stderr, "mde replay: %s: %s; everything before it was replayed\n",
+                   input.name().c_str(), damage.c_str());
+      status = 1;
+    }
+  }
+  const Engine<CountingStrategy>& engine = runtime->engine();
+  const InstrumentRegistry& registry = runtime->registry();
+  if (!a.quiet) print_summary(engine, registry, strategy);
+  if (a.stats) print_stats(*runtime, total, run);
   if (!a.dump_path.empty()) {
     std::ofstream out(a.dump_path, std::ios::binary | std::ios::trunc);
-    out << state_json(pipeline.engine(), pipeline.producer(), registry);
+    out << state_json(engine, total, registry);
     if (!out) {
       std::fprintf(stderr, "mde replay: cannot write %s\n", a.dump_path.c_str());
       return 1;
     }
   }
-  return 0;
+  return status;
 }
 
 }  // namespace mde::tools

@@ -8,7 +8,7 @@
 
 #include "support/alloc_counter.hpp"
 #include "capture_fixture.hpp"
-#include "pipeline/replay_pipeline.hpp"
+#include "mde/runtime/replay_runtime.hpp"
 
 namespace mde {
 namespace {
@@ -48,20 +48,18 @@ TEST(PipelineAllocation, CounterSeesAnAllocationWhenOneHappens) {
 
 TEST(PipelineAllocation, ReplayAllocatesNothingAfterWarmup) {
   const test::GeneratedCapture capture(sample::GenKind::mixed, kFrames, 21);
-  capture::CaptureReader reader;
-  ASSERT_EQ(reader.open(capture.path()), capture::OpenError::ok);
-  InstrumentRegistry registry;
   WarmupThenCountStrategy strategy;
-  tools::PipelineOptions options;
-  options.reader_cpu = options.core_cpu = -1;
+  RunOptions options;
+  options.reader_cpus = {-1};
+  options.core_cpu = -1;
   options.replay.measure = true;  // the stage histograms must not allocate either
-  tools::ReplayPipeline<WarmupThenCountStrategy> pipeline(reader, registry, strategy, options);
-  pipeline.run();
+  ReplayRuntime<WarmupThenCountStrategy> pipeline(strategy, {capture.path()}, options);
+  (void)pipeline.run();
   const std::uint64_t allocations_at_end = test::allocation_counts().total();
 
   ASSERT_GE(strategy.events, kWarmupEvents) << "warm-up never finished: nothing was measured";
-  EXPECT_EQ(pipeline.producer().frames, kFrames);
-  EXPECT_EQ(pipeline.producer().rejected, 0u);
+  EXPECT_EQ(pipeline.input(0).stats().frames, kFrames);
+  EXPECT_EQ(pipeline.input(0).stats().rejected, 0u);
   EXPECT_GT(pipeline.engine().counters().orders, 1000u);
   EXPECT_GT(pipeline.engine().counters().assets, 100u);
   EXPECT_EQ(allocations_at_end - strategy.allocations_at_warmup, 0u)

@@ -2,12 +2,16 @@
 // whatever the queue size; losses under the drop policy are counted and reported as staleness.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "capture_fixture.hpp"
 #include "mde/core/clock.hpp"
-#include "pipeline/replay_pipeline.hpp"
-#include "state_dump.hpp"
+#include "mde/feeds/capture/capture_reader.hpp"
+#include "mde/runtime/replay_runtime.hpp"
+#include "mde/runtime/state_json.hpp"
 
 namespace mde {
 namespace {
@@ -43,22 +47,26 @@ struct RunResult {
   CountingStrategy strategy;
 };
 
-RunResult replay_file(const std::string& path, tools::PipelineOptions options,
-                      std::uint64_t spin_ns = 0) {
-  capture::CaptureReader reader;
-  EXPECT_EQ(reader.open(path), capture::OpenError::ok);
-  InstrumentRegistry registry;
+RunResult replay_files(const std::vector<std::string>& paths, RunOptions options,
+                       std::uint64_t spin_ns = 0) {
   RunResult r;
   r.strategy.spin_ns_per_event = spin_ns;
-  options.reader_cpu = -1;  // tests share the machine: do not pin
+  options.reader_cpus = {-1};  // tests share the machine: do not pin
   options.core_cpu = -1;
-  tools::ReplayPipeline<CountingStrategy> pipeline(reader, registry, r.strategy, options);
-  pipeline.run();
-  EXPECT_TRUE(reader.stop().clean());
-  r.state = tools::state_json(pipeline.engine(), pipeline.producer(), registry);
-  r.producer = pipeline.producer();
-  r.engine = pipeline.engine().counters();
+  ReplayRuntime<CountingStrategy> runtime(r.strategy, paths, options);
+  const RunSummary run = runtime.run();
+  EXPECT_FALSE(run.interrupted);
+  for (std::size_t k = 0; k < runtime.input_count(); ++k) {
+    EXPECT_EQ(runtime.input(k).damage(), "");
+    accumulate(r.producer, runtime.input(k).stats());
+  }
+  r.state = state_json(runtime.engine(), r.producer, runtime.registry());
+  r.engine = runtime.engine().counters();
   return r;
+}
+
+RunResult replay_file(const std::string& path, RunOptions options, std::uint64_t spin_ns = 0) {
+  return replay_files({path}, options, spin_ns);
 }
 
 TEST(ReplayPipeline, DeliversEveryDecodedEventToTheEngineAndStrategy) {
@@ -91,7 +99,7 @@ TEST(ReplayPipeline, TwoReplaysOfOneCaptureEndInIdenticalState) {
 TEST(ReplayPipeline, BackPressureThroughATinyQueueLosesNothing) {
   const GeneratedCapture capture(sample::GenKind::mixed, 20'000, 3);
   const RunResult roomy = replay_file(capture.path(), {});
-  tools::PipelineOptions tiny;
+  RunOptions tiny;
   tiny.queue_capacity = 2;
   const RunResult squeezed = replay_file(capture.path(), tiny, /*spin_ns=*/200);
   EXPECT_EQ(squeezed.producer.dropped, 0u);
@@ -101,7 +109,7 @@ TEST(ReplayPipeline, BackPressureThroughATinyQueueLosesNothing) {
 
 TEST(ReplayPipeline, DropPolicyCountsEveryLossAndMarksWhatItTouchedStale) {
   const GeneratedCapture capture(sample::GenKind::mixed, 20'000, 5);
-  tools::PipelineOptions options;
+  RunOptions options;
   options.queue_capacity = 2;
   options.replay.full_queue = replay::FullQueuePolicy::drop;
   // A consumer ~10x slower than the producer guarantees a full queue.
@@ -129,13 +137,53 @@ TEST(ReplayPipeline, RecordedPaceTakesAtLeastTheCapturedTimeSpan) {
   ASSERT_GT(span, 0);
   // Ask for a speed that makes the replay take ~50 ms: long enough to measure, short for CI.
   const double speed = static_cast<double>(span) / 50e6;
-  tools::PipelineOptions options;
+  RunOptions options;
   options.replay.pace = {replay::PaceMode::recorded, speed};
   const std::int64_t t0 = now_ns();
   const RunResult r = replay_file(capture.path(), options);
   const std::int64_t took = now_ns() - t0;
   EXPECT_EQ(r.producer.frames, 2'000u);
   EXPECT_GE(took, 45'000'000) << "recorded pace must not run ahead of the capture's clock";
+}
+
+TEST(ReplayRuntime, TwoCapturesFromTwoReaderThreadsFeedOneEngine) {
+  const GeneratedCapture first(sample::GenKind::trade_heavy, 10'000, 31);
+  const GeneratedCapture second(sample::GenKind::book_heavy, 10'000, 32);
+  const RunResult a = replay_file(first.path(), {});
+  const RunResult b = replay_file(second.path(), {});
+  const RunResult both = replay_files({first.path(), second.path()}, {});
+  EXPECT_EQ(both.producer.frames, 20'000u);
+  EXPECT_EQ(both.engine.events, a.engine.events + b.engine.events);
+  EXPECT_EQ(both.engine.books, a.engine.books + b.engine.books);
+  EXPECT_EQ(both.engine.orders, a.engine.orders + b.engine.orders);
+}
+
+TEST(ReplayRuntime, StopEndsAPacedRunPromptlyAndSaysItWasInterrupted) {
+  const GeneratedCapture capture(sample::GenKind::trade_heavy, 2'000, 9);
+  CountingStrategy strategy;
+  RunOptions options;
+  options.reader_cpus = {-1};
+  options.core_cpu = -1;
+  options.replay.pace = {replay::PaceMode::recorded, 1e-3};  // would take far longer than a test
+  ReplayRuntime<CountingStrategy> runtime(strategy, {capture.path()}, options);
+  std::atomic<bool> started{false};
+  std::thread stopper([&] {
+    while (!started.load()) std::this_thread::yield();
+    runtime.stop();
+  });
+  const std::int64_t t0 = now_ns();
+  started.store(true);
+  const RunSummary run = runtime.run();
+  stopper.join();
+  EXPECT_TRUE(run.interrupted);
+  EXPECT_LT(now_ns() - t0, 5'000'000'000) << "stop() must end a paced replay promptly";
+  EXPECT_LT(runtime.input(0).stats().frames, 2'000u);
+}
+
+TEST(ReplayRuntime, ReportsAnInputThatCannotBeOpened) {
+  CountingStrategy strategy;
+  EXPECT_THROW(ReplayRuntime<CountingStrategy>(strategy, {"/nonexistent/capture.mdecap"}),
+               std::runtime_error);
 }
 
 TEST(ReplayPace, ParsesTheDocumentedForms) {

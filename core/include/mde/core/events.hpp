@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <type_traits>
 
 #include "mde/core/decimal.hpp"
@@ -34,6 +35,10 @@ struct EventHeader {
 static_assert(sizeof(EventHeader) == 32);
 
 enum class Side : std::uint8_t { buy, sell };
+
+[[nodiscard]] constexpr std::string_view to_string(Side s) noexcept {
+  return s == Side::buy ? "buy" : "sell";
+}
 
 // ---- Order book ------------------------------------------------------------------------------
 
@@ -123,6 +128,16 @@ enum class OrderEventType : std::uint8_t {
 };
 
 enum class OrderType : std::uint8_t { unknown, limit, market, stop_limit };
+
+[[nodiscard]] constexpr std::string_view to_string(OrderType t) noexcept {
+  switch (t) {
+    case OrderType::unknown: return "unknown";
+    case OrderType::limit: return "limit";
+    case OrderType::market: return "market";
+    case OrderType::stop_limit: return "stop_limit";
+  }
+  return "?";
+}
 enum class Tristate : std::uint8_t { unknown, no, yes };
 
 // Which optional values of an OrderEvent are present (the wire sends null for the rest).

@@ -10,21 +10,27 @@
 #include <string_view>
 #include <vector>
 
-#include "event_text.hpp"
 #include "mde/book/engine.hpp"
 #include "mde/core/instrument.hpp"
 #include "mde/feeds/replay/replay_producer.hpp"
 
-namespace mde::tools {
+namespace mde {
 
 // Appends `s` as a JSON string literal (quoted, escaped).
 void append_json_string(std::string& out, std::string_view s);
 
-// Market ids seen by the registry, sorted by name.
+// Market ids seen by the registry, sorted by their "venue:market" key.
 [[nodiscard]] std::vector<InstrumentId> markets_by_name(const InstrumentRegistry& registry);
+// "coinone:XRP-KRW": the key books and trades are listed under.
+[[nodiscard]] std::string market_key(const InstrumentRegistry& registry, InstrumentId id);
+// Adds one input's frame counts to a run total.
+void accumulate(replay::ProducerStats& total, const replay::ProducerStats& input);
 
 void append_frames_json(std::string& out, const replay::ProducerStats& frames);
-void append_book_json(std::string& out, const OrderBook& book, std::int64_t exchange_ns);
+// `venue` decides how the book's position in its stream is shown: a Coinone book id as a string
+// ("id"), a BTSE sequence number as an integer ("seq").
+void append_book_json(std::string& out, const OrderBook& book, std::int64_t exchange_ns,
+                      Venue venue);
 void append_trade_json(std::string& out, const TradeStat& stat);
 void append_order_json(std::string& out, const Order& order, const InstrumentRegistry& registry);
 
@@ -42,9 +48,9 @@ std::string state_json(const Engine<Strategy>& engine, const replay::ProducerSta
     if (book == nullptr) continue;
     out += first ? "\n    " : ",\n    ";
     first = false;
-    append_json_string(out, registry.name(id));
+    append_json_string(out, market_key(registry, id));
     out += ": ";
-    append_book_json(out, *book, engine.book_exchange_ns(id));
+    append_book_json(out, *book, engine.book_exchange_ns(id), registry.venue(id));
   }
   out += first ? "}" : "\n  }";
 
@@ -55,7 +61,7 @@ std::string state_json(const Engine<Strategy>& engine, const replay::ProducerSta
     if (stat == nullptr) continue;
     out += first ? "\n    " : ",\n    ";
     first = false;
-    append_json_string(out, registry.name(id));
+    append_json_string(out, market_key(registry, id));
     out += ": ";
     append_trade_json(out, *stat);
   }
@@ -86,4 +92,4 @@ std::string state_json(const Engine<Strategy>& engine, const replay::ProducerSta
   return out;
 }
 
-}  // namespace mde::tools
+}  // namespace mde

@@ -1,8 +1,8 @@
-#include "state_dump.hpp"
+#include "mde/runtime/state_json.hpp"
 
 #include <cstdio>
 
-namespace mde::tools {
+namespace mde {
 
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
@@ -26,12 +26,40 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
+std::string market_key(const InstrumentRegistry& registry, InstrumentId id) {
+  std::string key(to_string(registry.venue(id)));
+  key += ':';
+  key += registry.name(id);
+  return key;
+}
+
 std::vector<InstrumentId> markets_by_name(const InstrumentRegistry& registry) {
   std::vector<InstrumentId> ids;
   for (std::size_t i = 0; i < registry.size(); ++i) ids.push_back(static_cast<InstrumentId>(i));
-  std::sort(ids.begin(), ids.end(),
-            [&](InstrumentId a, InstrumentId b) { return registry.name(a) < registry.name(b); });
+  std::sort(ids.begin(), ids.end(), [&](InstrumentId a, InstrumentId b) {
+    return market_key(registry, a) < market_key(registry, b);
+  });
   return ids;
+}
+
+void accumulate(replay::ProducerStats& total, const replay::ProducerStats& input) {
+  total.frames += input.frames;
+  total.bytes += input.bytes;
+  total.data += input.data;
+  total.control += input.control;
+  total.rejected += input.rejected;
+  total.dropped += input.dropped;
+  total.drop_notices += input.drop_notices;
+  total.resync_requests += input.resync_requests;
+  total.connections_refused += input.connections_refused;
+  for (std::size_t i = 0; i < total.rejected_by_reason.size(); ++i) {
+    total.rejected_by_reason[i] += input.rejected_by_reason[i];
+  }
+  for (std::size_t i = 0; i < input.rejection_samples; ++i) {
+    if (total.rejection_samples == total.first_rejections.size()) break;
+    total.first_rejections[total.rejection_samples++] = input.first_rejections[i];
+  }
+  total.decode.merge(input.decode);
 }
 
 void append_frames_json(std::string& out, const replay::ProducerStats& f) {
@@ -62,11 +90,16 @@ void append_levels(std::string& out, std::span<const PriceLevel> levels) {
 
 }  // namespace
 
-void append_book_json(std::string& out, const OrderBook& book, std::int64_t exchange_ns) {
+void append_book_json(std::string& out, const OrderBook& book, std::int64_t exchange_ns,
+                      Venue venue) {
   out += "{\"status\": \"";
   out += to_string(book.status());
-  out += "\", \"id\": \"" + std::to_string(book.last_id()) +
-         "\", \"timestamp_ms\": " + std::to_string(exchange_ns / 1'000'000) + ",\n      \"bids\": ";
+  if (venue == Venue::btse) {
+    out += "\", \"seq\": " + std::to_string(book.last_id());
+  } else {
+    out += "\", \"id\": \"" + std::to_string(book.last_id()) + '"';
+  }
+  out += ", \"timestamp_ms\": " + std::to_string(exchange_ns / 1'000'000) + ",\n      \"bids\": ";
   append_levels(out, book.bids());
   out += ",\n      \"asks\": ";
   append_levels(out, book.asks());
@@ -98,4 +131,4 @@ void append_order_json(std::string& out, const Order& o, const InstrumentRegistr
   out += '}';
 }
 
-}  // namespace mde::tools
+}  // namespace mde

@@ -32,7 +32,9 @@
 #include "mde/feeds/decode_status.hpp"
 #include "mde/feeds/deflow/order_status.hpp"
 #include "mde/feeds/event_sink.hpp"
+#include "mde/feeds/publish/event_publisher.hpp"
 #include "mde/feeds/replay/replay_producer.hpp"
+#include "mde/feeds/venue_decoder.hpp"
 
 // book/
 #include "mde/book/balances.hpp"
@@ -42,3 +44,8 @@
 #include "mde/book/order_tracker.hpp"
 #include "mde/book/strategy.hpp"
 #include "mde/book/trade_stats.hpp"
+
+// tools/runtime/
+#include "mde/runtime/replay_input.hpp"
+#include "mde/runtime/replay_runtime.hpp"
+#include "mde/runtime/state_json.hpp"

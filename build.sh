@@ -118,7 +118,7 @@ embedding_tests() {
   PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig" pkg-config --cflags --libs mde >"$tmp/pc_flags"
   echo '#include <mde/mde.hpp>
 int main() { return static_cast<int>(mde::InstrumentRegistry{}.size()); }' |
-    g++ -x c++ - -o "$tmp/pc_example" $(cat "$tmp/pc_flags")
+    "${CXX:-g++}" -x c++ - -o "$tmp/pc_example" $(cat "$tmp/pc_flags")
   "$tmp/pc_example"
   local example=$src/examples/replay_top_of_book
   cmake -S "$example" -B "$tmp/example" -G Ninja -DCMAKE_BUILD_TYPE=Release \

@@ -12,7 +12,7 @@
 #include "commands.hpp"
 #include "mde/feeds/capture/capture_summary.hpp"
 #include "mde/feeds/capture/crc32c.hpp"
-#include "sample/capture_io.hpp"
+#include "mde/sample/capture_io.hpp"
 
 namespace mde::tools {
 

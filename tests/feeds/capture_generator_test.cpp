@@ -11,7 +11,7 @@
 #include "mde/feeds/capture/capture_reader.hpp"
 #include "mde/feeds/capture/capture_writer.hpp"
 #include "mde/feeds/coinone/decoder.hpp"
-#include "sample/coinone_generator.hpp"
+#include "mde/sample/coinone_generator.hpp"
 
 namespace mde::sample {
 namespace {
@@ -82,6 +82,28 @@ TEST_P(GeneratorKinds, EveryFrameDecodes) {
     EXPECT_GT(seen[static_cast<int>(EventKind::ticker)], 0u);
   }
   EXPECT_EQ(gen.counts().total(), 6000u);
+}
+
+// FNV-1a 64 over the first frames of a kind: pins the generator's exact bytes, so moving or
+// refactoring it (the simulator shares it) cannot silently change the captures a seed gives.
+std::uint64_t fnv1a(const std::string& bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (const char c : bytes) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+TEST_P(GeneratorKinds, BytesForSeed42MatchTheRecordedHash) {
+  std::uint64_t expected = 0;
+  switch (GetParam()) {
+    case GenKind::trade_heavy: expected = 0x1b11dd87abe85cacull; break;
+    case GenKind::book_heavy: expected = 0x4d7b7ed97c77b94aull; break;
+    case GenKind::mixed: expected = 0x33188356dbfa704eull; break;
+  }
+  EXPECT_EQ(fnv1a(generate_bytes(GetParam(), 42, 20000)), expected)
+      << std::hex << "0x" << fnv1a(generate_bytes(GetParam(), 42, 20000));
 }
 
 INSTANTIATE_TEST_SUITE_P(AllKinds, GeneratorKinds,

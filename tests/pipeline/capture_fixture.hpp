@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sample/coinone_generator.hpp"
+#include "mde/sample/coinone_generator.hpp"
 
 namespace mde::test {
 

@@ -1,6 +1,9 @@
 // CoinoneGenerator: market state (books on a tick grid, ticker statistics, own orders and
 // balances), a seeded integer-only random source, and direct-to-buffer JSON rendering.
-#include "coinone_generator.hpp"
+#include "mde/sample/coinone_generator.hpp"
+
+#include "frame_text.hpp"
+#include "rng.hpp"
 
 #include <cstring>
 #include <deque>
@@ -8,23 +11,6 @@
 #include <vector>
 
 namespace mde::sample {
-
-bool parse_gen_kind(std::string_view text, GenKind& out) noexcept {
-  if (text == "trade-heavy") out = GenKind::trade_heavy;
-  else if (text == "book-heavy") out = GenKind::book_heavy;
-  else if (text == "mixed") out = GenKind::mixed;
-  else return false;
-  return true;
-}
-
-std::string_view to_string(GenKind kind) noexcept {
-  switch (kind) {
-    case GenKind::trade_heavy: return "trade-heavy";
-    case GenKind::book_heavy: return "book-heavy";
-    case GenKind::mixed: return "mixed";
-  }
-  return "?";
-}
 
 namespace {
 
@@ -34,116 +20,8 @@ constexpr std::int64_t kMs = 1'000'000;
 constexpr std::int64_t kUs = 1'000;
 constexpr int kLevels = 16;
 
-// ---- Random source: xoshiro256** seeded through splitmix64 (integer only, portable) -----------
-
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) noexcept {
-    for (auto& word : s_) {
-      seed += 0x9E3779B97F4A7C15ull;
-      std::uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-      word = z ^ (z >> 31);
-    }
-  }
-  std::uint64_t next() noexcept {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  // Uniform in [0, n) (multiply-shift; the bias is far below anything a test could see).
-  std::uint64_t below(std::uint64_t n) noexcept {
-    return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next()) * n) >> 64);
-  }
-  std::int64_t between(std::int64_t lo, std::int64_t hi) noexcept {  // inclusive
-    return lo + static_cast<std::int64_t>(below(static_cast<std::uint64_t>(hi - lo + 1)));
-  }
-  bool per_mille(std::uint64_t p) noexcept { return below(1000) < p; }
-
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t s_[4];
-};
-
-// ---- Output buffer -----------------------------------------------------------------------------
-
-// Frames are built in place; the largest (a DEFAULT book) is under 2 KB.
-class Out {
- public:
-  void reset() noexcept { n_ = 0; }
-  void put(std::string_view s) noexcept {
-    std::memcpy(buf_ + n_, s.data(), s.size());
-    n_ += s.size();
-  }
-  void put(char c) noexcept { buf_[n_++] = c; }
-  void put_u64(std::uint64_t v) noexcept {
-    char tmp[20];
-    int i = 0;
-    do {
-      tmp[i++] = static_cast<char>('0' + v % 10);
-      v /= 10;
-    } while (v != 0);
-    while (i > 0) buf_[n_++] = tmp[--i];
-  }
-  // A value in units of 10^-scale with `decimals` (<= scale) fraction digits, truncated;
-  // trailing zeros removed when `trim` (then "5000", "0.01", "688.3").
-  void put_fixed(std::int64_t v, int scale, int decimals, bool trim) noexcept {
-    if (v < 0) {
-      put('-');
-      v = -v;
-    }
-    std::int64_t one = 1;
-    for (int i = 0; i < scale; ++i) one *= 10;
-    put_u64(static_cast<std::uint64_t>(v / one));
-    if (decimals == 0) return;
-    char frac[18];
-    std::int64_t f = v % one;
-    for (int i = scale - 1; i >= 0; --i) {
-      frac[i] = static_cast<char>('0' + f % 10);
-      f /= 10;
-    }
-    int keep = decimals;
-    if (trim) {
-      while (keep > 0 && frac[keep - 1] == '0') --keep;
-    }
-    if (keep == 0) return;
-    put('.');
-    put(std::string_view(frac, static_cast<std::size_t>(keep)));
-  }
-  void put_e8(std::int64_t v, int decimals, bool trim) noexcept { put_fixed(v, 8, decimals, trim); }
-  void quoted_e4(std::int64_t v) noexcept {
-    put('"');
-    put_fixed(v, 4, 4, true);
-    put('"');
-  }
-  void quoted_e8(std::int64_t v, int decimals, bool trim) noexcept {
-    put('"');
-    put_e8(v, decimals, trim);
-    put('"');
-  }
-  void quoted_u64(std::uint64_t v) noexcept {
-    put('"');
-    put_u64(v);
-    put('"');
-  }
-  void quoted(std::string_view s) noexcept {
-    put('"');
-    put(s);
-    put('"');
-  }
-  [[nodiscard]] std::string_view view() const noexcept { return {buf_, n_}; }
-
- private:
-  char buf_[8192];
-  std::size_t n_ = 0;
-};
+using detail::Rng;
+using Out = detail::FrameText<8192>;  // the largest frame (a DEFAULT book) is under 2 KB
 
 // Keys in both formats; `k(fmt)` picks one.
 struct Key {
@@ -1048,7 +926,11 @@ CoinoneGenerator::CoinoneGenerator(const GenOptions& options)
 
 CoinoneGenerator::~CoinoneGenerator() = default;
 
-GenFrame CoinoneGenerator::next() { return state_->next(); }
+GenFrame CoinoneGenerator::next() {
+  GenFrame f = state_->next();
+  f.venue = Venue::coinone;
+  return f;
+}
 
 const GenCounts& CoinoneGenerator::counts() const noexcept { return state_->counts; }
 

@@ -24,16 +24,10 @@
 #include <memory>
 #include <string_view>
 
+#include "mde/sample/gen_types.hpp"
+
 namespace mde::sample {
 
-enum class GenKind : std::uint8_t { trade_heavy, book_heavy, mixed };
-
-[[nodiscard]] bool parse_gen_kind(std::string_view text, GenKind& out) noexcept;
-[[nodiscard]] std::string_view to_string(GenKind kind) noexcept;
-
-// 2025-10-21T05:53:20Z: just after the last example event of seed 001, so the seed's order
-// lifecycle frames can be spliced into generated traffic without running backwards in time.
-inline constexpr std::int64_t kDefaultStartNs = 1'761'026'000'000'000'000;
 inline constexpr std::uint32_t kPublicConnection = 1;
 inline constexpr std::uint32_t kPrivateConnection = 2;  // mixed only
 
@@ -41,12 +35,6 @@ struct GenOptions {
   GenKind kind = GenKind::mixed;
   std::uint64_t seed = 1;
   std::int64_t start_ns = kDefaultStartNs;
-};
-
-struct GenFrame {
-  std::int64_t receive_ns;
-  std::uint32_t connection;
-  std::string_view text;  // valid until the next call to next()
 };
 
 // How many frames of each kind were produced so far.

@@ -1,5 +1,5 @@
 // Tool-side capture I/O over both forms.
-#include "capture_io.hpp"
+#include "mde/sample/capture_io.hpp"
 
 #include <cerrno>
 #include <cstring>

@@ -113,8 +113,8 @@ embedding_tests() {
   grep -qx 'XRP-KRW 688.3 x 290.745' "$tmp/subproject.out"
 
   log "the example strategy project against the installed package"
-  check_umbrella_header
   cmake --install build/release --prefix "$tmp/prefix" >/dev/null
+  check_umbrella_header "$tmp/prefix/include"
   PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig" pkg-config --cflags --libs mde >"$tmp/pc_flags"
   echo '#include <mde/mde.hpp>
 int main() { return static_cast<int>(mde::InstrumentRegistry{}.size()); }' |
@@ -134,16 +134,15 @@ int main() { return static_cast<int>(mde::InstrumentRegistry{}.size()); }' |
   trap - EXIT
 }
 
-# Every public header (<layer>/include/mde/...) is in the umbrella header <mde/mde.hpp>.
+# check_umbrella_header <include dir>: every installed public header is in <mde/mde.hpp>.
 check_umbrella_header() {
   local missing=0 h
   while IFS= read -r h; do
-    if ! grep -qF "#include \"${h#*/include/}\"" include/mde/mde.hpp; then
-      echo "include/mde/mde.hpp does not include ${h#*/include/}" >&2
+    if ! grep -qF "#include \"$h\"" "$1/mde/mde.hpp"; then
+      echo "include/mde/mde.hpp does not include the public header $h" >&2
       missing=1
     fi
-  done < <(find . \( -path ./include -o -path './build*' -o -path ./.git \) -prune -o \
-             -path '*/include/mde/*.hpp' -print | sort)
+  done < <(cd "$1" && find mde -name '*.hpp' ! -path mde/mde.hpp | sort)
   [ "$missing" = 0 ]
 }
 

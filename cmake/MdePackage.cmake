@@ -1,6 +1,6 @@
 # The engine as a package, for a strategy project that links it:
 #   - mde::mde, an INTERFACE target bringing every layer and the umbrella header <mde/mde.hpp>;
-#     per-layer targets mde::core, mde::feeds, mde::book (mde::runtime when it exists);
+#     per-layer targets mde::core, mde::feeds, mde::book, mde::runtime;
 #   - the -march choice (MDE_NATIVE) on the targets' interface, so that whatever links mde is
 #     compiled for the same CPU (inline code from the headers is emitted in both the library and
 #     the program; with different -march the linker keeps one copy, not necessarily the one the
@@ -11,6 +11,9 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
+# The libraries that make up the package, lowest layer first. A new layer library (mde_<name>,
+# public headers under <its folder>/include/mde/) joins the package, mde::mde and mde.pc by being
+# named here, and its headers belong in include/mde/mde.hpp (./build.sh test checks that).
 set(mde_layers)
 foreach(layer core feeds book runtime)
   if(TARGET mde_${layer})

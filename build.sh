@@ -139,7 +139,7 @@ check_umbrella_header() {
   local missing=0 h
   while IFS= read -r h; do
     if ! grep -qF "#include \"$h\"" "$1/mde/mde.hpp"; then
-      echo "include/mde/mde.hpp does not include the public header $h" >&2
+      echo "tools/runtime/include/mde/mde.hpp does not include the public header $h" >&2
       missing=1
     fi
   done < <(cd "$1" && find mde -name '*.hpp' ! -path mde/mde.hpp | sort)

@@ -13,7 +13,7 @@ include(CMakePackageConfigHelpers)
 
 # The libraries that make up the package, lowest layer first. A new layer library (mde_<name>,
 # public headers under <its folder>/include/mde/) joins the package, mde::mde and mde.pc by being
-# named here, and its headers belong in include/mde/mde.hpp (./build.sh test checks that).
+# named here, and its headers belong in tools/runtime/include/mde/mde.hpp (./build.sh test checks that).
 set(mde_layers)
 foreach(layer core feeds book runtime)
   if(TARGET mde_${layer})
@@ -52,7 +52,7 @@ endif()
 add_library(mde_all INTERFACE)
 add_library(mde::mde ALIAS mde_all)
 target_link_libraries(mde_all INTERFACE ${mde_layers})
-target_include_directories(mde_all INTERFACE $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>)
+# The umbrella header lives with the runtime (the layer that includes every other one).
 set_target_properties(mde_all PROPERTIES EXPORT_NAME mde)
 foreach(target IN LISTS mde_layers)
   string(REGEX REPLACE "^mde_" "" layer ${target})
@@ -68,7 +68,7 @@ install(TARGETS ${mde_layers} mde_all mde_moodycamel EXPORT mdeTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-foreach(dir IN LISTS mde_header_dirs ITEMS ${PROJECT_SOURCE_DIR}/include)
+foreach(dir IN LISTS mde_header_dirs)
   install(DIRECTORY ${dir}/mde DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
           FILES_MATCHING PATTERN "*.hpp")
 endforeach()

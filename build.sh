@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The project's one build helper. Usage:
 #   ./build.sh demo    install missing Debian packages, build Release, run the offline demo
-#   ./build.sh test    install missing packages, build, run every test: Release (-Werror),
-#                      ASan+UBSan over the decoder/core tests, TSan over the pipeline tests,
-#                      and a bounded libFuzzer run of the decoder when clang is installed
+#   ./build.sh test    install missing packages, build, run every test: Release (-Werror);
+#                      Debug (assertions on) from a copy of the repository alone; mde as an
+#                      add_subdirectory subproject; the example strategy project against the
+#                      installed package; ASan+UBSan over the decoder/core tests, TSan over the
+#                      pipeline tests, and a bounded libFuzzer run of the decoder when clang is
+#                      installed
 #   ./build.sh bench   build Release and run the benchmarks (figures for docs/PERFORMANCE.md)
 #   ./build.sh deps    only install missing packages
 # Environment: MDE_FUZZ_SECONDS (default 60), MDE_JOBS (default: nproc), MDE_PORTABLE=1 for a
@@ -65,11 +68,92 @@ run_ctest() {  # run_ctest <dir> [ctest args...]
   ctest --test-dir "$dir" --output-on-failure -j "$JOBS" "$@"
 }
 
+# copy_repo <dir>: the repository's own files (tracked, plus untracked ones not ignored) into
+# <dir>, nothing else: no build directories, nothing from beside the repository.
+copy_repo() {
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files -z --cached --others --exclude-standard |
+      while IFS= read -r -d '' f; do if [ -e "$f" ]; then printf '%s\0' "$f"; fi; done |
+      xargs -0 cp --parents -t "$1"
+  else
+    tar --exclude=./build --exclude='./build-*' -cf - . | tar -xf - -C "$1"
+  fi
+}
+
+# The engine as others get it, from a copy of the repository alone in a temporary directory (so a
+# test or a build reading anything outside the repository fails here): the test suite in Debug,
+# which also runs the debug-only checks (the queues' single-producer/consumer role asserts);
+# mde as an add_subdirectory subproject; the example strategy project built with find_package
+# against the engine installed from build/release.
+embedding_tests() {
+  local tmp
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/mde-test.XXXXXX")
+  trap "rm -rf '$tmp'" EXIT
+  local src=$tmp/mde
+  mkdir "$src"
+  copy_repo "$src"
+
+  log "tests in Debug (assertions on), from a copy of the repository alone"
+  cmake -S "$src" -B "$tmp/debug" -G Ninja -DMDE_NATIVE="$NATIVE" -DCMAKE_BUILD_TYPE=Debug \
+    -DMDE_WERROR=ON -DMDE_BUILD_BENCH=OFF -DMDE_BUILD_TOOLS=OFF -DMDE_INSTALL=OFF >/dev/null
+  cmake --build "$tmp/debug" -j "$JOBS"
+  run_ctest "$tmp/debug"
+  local debug_only
+  debug_only=$(ctest --test-dir "$tmp/debug" -N -R DebugBuilds | grep -c 'Test *#' || true)
+  [ "$debug_only" -gt 0 ] || { echo "the Debug build has no debug-only tests" >&2; exit 1; }
+
+  log "mde as a subproject (add_subdirectory), without test or benchmark packages"
+  local off=()
+  for p in GTest benchmark nlohmann_json RapidJSON Boost OpenSSL; do
+    off+=("-DCMAKE_DISABLE_FIND_PACKAGE_$p=ON")
+  done
+  cmake -S "$src/examples/subproject" -B "$tmp/subproject" -G Ninja --no-warn-unused-cli \
+    -DMDE_NATIVE="$NATIVE" "${off[@]}" >/dev/null
+  cmake --build "$tmp/subproject" -j "$JOBS"
+  "$tmp/subproject/subproject_example" | tee "$tmp/subproject.out"
+  grep -qx 'XRP-KRW 688.3 x 290.745' "$tmp/subproject.out"
+
+  log "the example strategy project against the installed package"
+  cmake --install build/release --prefix "$tmp/prefix" >/dev/null
+  check_umbrella_header "$tmp/prefix/include"
+  PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig" pkg-config --cflags --libs mde >"$tmp/pc_flags"
+  echo '#include <mde/mde.hpp>
+int main() { return static_cast<int>(mde::InstrumentRegistry{}.size()); }' |
+    "${CXX:-g++}" -x c++ - -o "$tmp/pc_example" $(cat "$tmp/pc_flags")
+  "$tmp/pc_example"
+  local example=$src/examples/replay_top_of_book
+  cmake -S "$example" -B "$tmp/example" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+  cmake --build "$tmp/example" -j "$JOBS"
+  local sample=$src/tests/data/samples/coinone_sample.jsonl
+  "$tmp/prefix/bin/mde" capture convert "$sample" "$tmp/sample.mdecap" >/dev/null
+  for input in "$sample" "$tmp/sample.mdecap"; do
+    "$tmp/example/replay_top_of_book" "$input" | tee "$tmp/top.out"
+    diff -u "$example/coinone_sample.expected" "$tmp/top.out"
+  done
+  rm -rf "$tmp"
+  trap - EXIT
+}
+
+# check_umbrella_header <include dir>: every installed public header is in <mde/mde.hpp>.
+check_umbrella_header() {
+  local missing=0 h
+  while IFS= read -r h; do
+    if ! grep -qF "#include \"$h\"" "$1/mde/mde.hpp"; then
+      echo "tools/runtime/include/mde/mde.hpp does not include the public header $h" >&2
+      missing=1
+    fi
+  done < <(cd "$1" && find mde -name '*.hpp' ! -path mde/mde.hpp | sort)
+  [ "$missing" = 0 ]
+}
+
 test_all() {
   deps
   build_release
   log "tests (Release)"
   run_ctest build/release
+
+  embedding_tests
 
   log "tests under AddressSanitizer + UndefinedBehaviorSanitizer"
   configure build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMDE_SANITIZE=address,undefined \
@@ -112,5 +196,5 @@ case "${1:-}" in
   test) test_all ;;
   bench) bench ;;
   deps) deps ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac

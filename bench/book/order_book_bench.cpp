@@ -9,6 +9,9 @@
 //                               with a size-0 delete as BTSE does. `build_only` is the cost of
 //                               writing the next delta into the reused BookUpdate, which every
 //                               other Delta figure includes.
+//  BM_Delta/btse50_10changes/*  the figure: every delta changes exactly 10 levels of the
+//                               50-level book (new sizes, deletes, inserts with the window's
+//                               delete, prices unique per side, depth geometric with p = 0.2).
 //  BM_*Latency/*                per-operation latency (fenced rdtsc around each apply, timer
 //                               overhead subtracted), p50/p90/p99/p99.9/max as counters.
 //
@@ -45,14 +48,23 @@ namespace {
 
 // ---- Inputs ----------------------------------------------------------------------------------
 
-constexpr std::size_t kMaxOpsPerSide = 6;
-
 // One delta, compact: the timed loop writes it into a reused BookUpdate like a queue pop would.
-struct CompactDelta {
+template <std::size_t N>
+struct CompactDeltaN {
+  static constexpr std::size_t kMaxOpsPerSide = N;
   std::uint8_t bid_count = 0;
   std::uint8_t ask_count = 0;
-  PriceLevel bids[kMaxOpsPerSide];
-  PriceLevel asks[kMaxOpsPerSide];
+  PriceLevel bids[N];
+  PriceLevel asks[N];
+};
+using CompactDelta = CompactDeltaN<6>;     // 1-3 changes (+ window deletes)
+using CompactDelta10 = CompactDeltaN<10>;  // exactly 10 level changes
+
+// The shape of a delta stream: `exact` level entries per delta (0: 1-3 changes, 60/27/13 %),
+// change depth geometric with p = depth_p.
+struct StreamShape {
+  int exact = 0;
+  double depth_p = 0.35;
 };
 
 using Bids = std::map<std::int64_t, std::int64_t, std::greater<>>;
@@ -65,6 +77,7 @@ struct World {
   BookUpdate coinone[2];  // DEFAULT and SHORT XRP-KRW frames of protocols.md A2
   BookUpdate btse_snapshot;
   std::vector<CompactDelta> deltas;
+  std::vector<CompactDelta10> deltas10;
   TscCalibration tsc;
 };
 
@@ -104,13 +117,17 @@ void decode_coinone(World& w) {
   }
 }
 
-// A BTSE-like stream: 50 levels a side, tick 0.5, changes concentrated near the top.
-void generate_btse(World& w, std::size_t count) {
+// A BTSE-like stream: 50 levels a side, tick 0.5, changes concentrated near the top. Prices are
+// unique per side within a delta, as the decoder guarantees. The snapshot depends only on the
+// seed, so every stream starts from the same book.
+template <std::size_t N>
+std::vector<CompactDeltaN<N>> generate_btse(BookUpdate& s, std::size_t count, StreamShape shape) {
+  using Delta = CompactDeltaN<N>;
   std::mt19937_64 rng(42);
   auto uniform = [&](std::int64_t lo, std::int64_t hi) {
     return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
   };
-  std::geometric_distribution<int> depth_dist(0.35);
+  std::geometric_distribution<int> depth_dist(shape.depth_p);
   Bids bids;
   Asks asks;
   for (std::int64_t t = 119'999; bids.size() < 50; --t) {
@@ -119,7 +136,6 @@ void generate_btse(World& w, std::size_t count) {
   for (std::int64_t t = 120'001; asks.size() < 50; ++t) {
     if (uniform(0, 9) < 8) asks[t] = uniform(1, 5000);
   }
-  BookUpdate& s = w.btse_snapshot;
   s = BookUpdate{};
   s.action = BookAction::snapshot;
   for (const auto& [t, q] : bids) s.bids[s.bid_count++] = {tick_price(t), lot_qty(q)};
@@ -127,18 +143,24 @@ void generate_btse(World& w, std::size_t count) {
     s.asks[s.ask_count++] = {tick_price(it->first), lot_qty(it->second)};
   }
 
-  auto emit = [](CompactDelta& d, bool bid, std::int64_t tick, std::int64_t lots) {
+  std::vector<std::int64_t> used;  // ticks already in the current delta (either side)
+  auto emit = [&used](Delta& d, bool bid, std::int64_t tick, std::int64_t lots) {
     // Decay to pointers before choosing: with GCC 12, `(c ? d.bids : d.asks)[i] = x` on
     // PriceLevel arrays stores into a temporary copy of the array (clang stores into d).
     PriceLevel* levels = bid ? &d.bids[0] : &d.asks[0];
     std::uint8_t& n = bid ? d.bid_count : d.ask_count;
     levels[n++] = {tick_price(tick), lot_qty(lots)};
+    used.push_back(tick);
   };
-  // One change on one side of the model, recorded into d (skipped when d has no room left).
-  auto change = [&](CompactDelta& d, bool bid, auto& side, std::int64_t best_other) {
-    if ((bid ? d.bid_count : d.ask_count) + 2 > static_cast<int>(kMaxOpsPerSide)) return;
+  auto is_used = [&used](std::int64_t tick) {
+    return std::find(used.begin(), used.end(), tick) != used.end();
+  };
+  // One change on one side of the model, recorded into d. `single`: emit one entry at most.
+  // Returns false (emitting nothing) when it picked a price already in the delta.
+  auto change = [&](Delta& d, bool bid, auto& side, std::int64_t best_other, bool single) {
     const int depth = std::min<int>(depth_dist(rng), static_cast<int>(side.size()) - 1);
     auto it = std::next(side.begin(), depth);
+    if (is_used(it->first)) return false;
     const std::int64_t r = uniform(0, 99);
     if (r < 65) {  // new size at an existing level
       it->second = it->second % 5000 + 1;
@@ -149,28 +171,44 @@ void generate_btse(World& w, std::size_t count) {
     } else {  // a new level: just better than the best (not crossing) or in the next gap down
       const std::int64_t step = bid ? 1 : -1;
       std::int64_t tick = depth == 0 ? side.begin()->first + step : it->first - step;
-      if (side.count(tick) != 0 || (bid ? tick >= best_other : tick <= best_other)) {
+      auto worst = std::prev(side.end());
+      const bool pushes_out = side.size() >= 50;
+      if (side.count(tick) != 0 || is_used(tick) || (bid ? tick >= best_other : tick <= best_other) ||
+          (pushes_out && (single || is_used(worst->first)))) {
         it->second = it->second % 5000 + 1;
         emit(d, bid, it->first, it->second);
-        return;
+        return true;
       }
-      side[tick] = uniform(1, 5000);
-      emit(d, bid, tick, side[tick]);
-      if (side.size() > 50) {  // the 51st level leaves the window
-        auto worst = std::prev(side.end());
+      if (pushes_out) {  // the 51st level leaves the window: the delete comes first
         emit(d, bid, worst->first, 0);
         side.erase(worst);
       }
+      side[tick] = uniform(1, 5000);
+      emit(d, bid, tick, side[tick]);
     }
+    return true;
   };
-  w.deltas.resize(count);
-  for (CompactDelta& d : w.deltas) {
-    const std::int64_t changes = uniform(0, 9) < 6 ? 1 : (uniform(0, 2) < 2 ? 2 : 3);
-    for (std::int64_t c = 0; c < changes; ++c) {
-      if (uniform(0, 1) == 0) change(d, true, bids, asks.begin()->first);
-      else change(d, false, asks, bids.begin()->first);
+  std::vector<Delta> deltas(count);
+  for (Delta& d : deltas) {
+    used.clear();
+    auto one = [&](bool single) {
+      const bool bid = uniform(0, 1) == 0;
+      const int on_side = bid ? d.bid_count : d.ask_count;
+      if (on_side + 1 > static_cast<int>(N)) return;
+      single = single || on_side + 2 > static_cast<int>(N);
+      if (bid) (void)change(d, true, bids, asks.begin()->first, single);
+      else (void)change(d, false, asks, bids.begin()->first, single);
+    };
+    if (shape.exact == 0) {
+      const std::int64_t changes = uniform(0, 9) < 6 ? 1 : (uniform(0, 2) < 2 ? 2 : 3);
+      for (std::int64_t c = 0; c < changes; ++c) one(false);
+    } else {
+      while (d.bid_count + d.ask_count < shape.exact) {
+        one(d.bid_count + d.ask_count + 2 > shape.exact);
+      }
     }
     if (d.bid_count + d.ask_count == 0) fail("empty delta generated");
+    if (shape.exact != 0 && d.bid_count + d.ask_count != shape.exact) fail("delta size");
   }
 
   // Replay once through both books: every delta applies, and both end equal to the model.
@@ -180,7 +218,7 @@ void generate_btse(World& w, std::size_t count) {
   u.id = 1;
   if (book.apply(u) != BookApply::applied || !map.apply(u)) fail("btse snapshot refused");
   std::uint64_t id = 1;
-  for (const CompactDelta& d : w.deltas) {
+  for (const Delta& d : deltas) {
     u = BookUpdate{};
     u.action = BookAction::delta;
     u.prev_id = id;
@@ -201,13 +239,15 @@ void generate_btse(World& w, std::size_t count) {
   require_sorted(book.bids(), bid_dec, "btse bids after replay");
   require_sorted(book.asks(), ask_dec, "btse asks after replay");
   if (map.bids() != bid_dec || map.asks() != ask_dec) fail("MapBook differs after replay");
+  return deltas;
 }
 
 const World& world() {
   static const World* w = [] {
     auto* p = new World;
     decode_coinone(*p);
-    generate_btse(*p, 1 << 14);
+    p->deltas = generate_btse<6>(p->btse_snapshot, 1 << 14, {});
+    p->deltas10 = generate_btse<10>(p->btse_snapshot, 1 << 14, {.exact = 10, .depth_p = 0.2});
     p->tsc = TscCalibration::measure();
     return p;
   }();
@@ -215,13 +255,24 @@ const World& world() {
 }
 
 // Writes delta `d` into the reused update `u` (fixed-size copies: no branch on the counts).
-inline void load_delta(BookUpdate& u, const CompactDelta& d, std::uint64_t id) noexcept {
+template <std::size_t N>
+inline void load_delta(BookUpdate& u, const CompactDeltaN<N>& d, std::uint64_t id) noexcept {
   u.prev_id = id - 1;
   u.id = id;
   u.bid_count = d.bid_count;
   u.ask_count = d.ask_count;
   std::memcpy(u.bids, d.bids, sizeof(d.bids));
   std::memcpy(u.asks, d.asks, sizeof(d.asks));
+}
+
+// The delta stream a benchmark replays: 1-3 changes (N = 6) or exactly 10 (N = 10).
+template <std::size_t N>
+const std::vector<CompactDeltaN<N>>& stream(const World& w) {
+  if constexpr (N == 10) {
+    return w.deltas10;
+  } else {
+    return w.deltas;
+  }
 }
 
 // ---- Snapshots -------------------------------------------------------------------------------
@@ -307,7 +358,7 @@ void BM_SnapshotLatencyMde(benchmark::State& state) {
 
 // ---- Deltas ----------------------------------------------------------------------------------
 
-template <class Book>
+template <std::size_t N, class Book>
 void run_deltas(benchmark::State& state, Book& book) {
   const World& w = world();
   BookUpdate snapshot = w.btse_snapshot;
@@ -318,9 +369,9 @@ void run_deltas(benchmark::State& state, Book& book) {
   (void)book.apply(snapshot);
   std::size_t i = 0;
   for (auto _ : state) {
-    load_delta(u, w.deltas[i], ++id);
+    load_delta(u, stream<N>(w)[i], ++id);
     benchmark::DoNotOptimize(book.apply(u));
-    if (++i == w.deltas.size()) {  // once per 16384 deltas: start the stream over
+    if (++i == stream<N>(w).size()) {  // once per 16384 deltas: start the stream over
       i = 0;
       snapshot.id = ++id;
       (void)book.apply(snapshot);
@@ -329,33 +380,37 @@ void run_deltas(benchmark::State& state, Book& book) {
   state.SetItemsProcessed(state.iterations());
 }
 
+template <std::size_t N>
 void BM_DeltaMde(benchmark::State& state) {
   OrderBook book;
-  run_deltas(state, book);
+  run_deltas<N>(state, book);
   if (!book.live() || book.counters().not_live_drops + book.counters().gaps != 0) {
     state.SkipWithError("delta refused");
   }
 }
 
+template <std::size_t N>
 void BM_DeltaMap(benchmark::State& state) {
   MapBook book;
-  run_deltas(state, book);
+  run_deltas<N>(state, book);
 }
 
+template <std::size_t N>
 void BM_DeltaBuildOnly(benchmark::State& state) {
   const World& w = world();
   BookUpdate u{};
   std::uint64_t id = 1;
   std::size_t i = 0;
   for (auto _ : state) {
-    load_delta(u, w.deltas[i], ++id);
+    load_delta(u, stream<N>(w)[i], ++id);
     benchmark::DoNotOptimize(u);
     benchmark::ClobberMemory();
-    if (++i == w.deltas.size()) i = 0;
+    if (++i == stream<N>(w).size()) i = 0;
   }
   state.SetItemsProcessed(state.iterations());
 }
 
+template <std::size_t N>
 void BM_DeltaLatencyMde(benchmark::State& state) {
   const World& w = world();
   constexpr std::size_t kOps = 1 << 20;
@@ -372,21 +427,21 @@ void BM_DeltaLatencyMde(benchmark::State& state) {
     (void)book.apply(snapshot);
     std::size_t i = 0;
     auto restart_if_done = [&] {
-      if (i == w.deltas.size()) {  // once per 16384 deltas, untimed: start the stream over
+      if (i == stream<N>(w).size()) {  // once per 16384 deltas, untimed: start the stream over
         i = 0;
         snapshot.id = ++id;
         (void)book.apply(snapshot);
       }
     };
     for (std::size_t n = 0; n < kOps; ++n) {
-      load_delta(batch[0], w.deltas[i++], ++id);
+      load_delta(batch[0], stream<N>(w)[i++], ++id);
       const std::uint64_t t0 = fenced_tsc();
       benchmark::DoNotOptimize(book.apply(batch[0]));
       samples.add(fenced_tsc() - t0);
       restart_if_done();
     }
     for (std::size_t b = 0; b < kOps / kBatch; ++b) {
-      for (BookUpdate& u : batch) load_delta(u, w.deltas[i++], ++id);
+      for (BookUpdate& u : batch) load_delta(u, stream<N>(w)[i++], ++id);
       const std::uint64_t t0 = fenced_tsc();
       for (const BookUpdate& u : batch) benchmark::DoNotOptimize(book.apply(u));
       samples.add_batch(fenced_tsc() - t0);
@@ -401,10 +456,14 @@ BENCHMARK(BM_SnapshotMde)->Name("BM_Snapshot/coinone16/mde");
 BENCHMARK(BM_SnapshotMap)->Name("BM_Snapshot/coinone16/std_map");
 BENCHMARK(BM_SnapshotRepeatMde)->Name("BM_Snapshot/coinone16_repeat/mde");
 BENCHMARK(BM_SnapshotLatencyMde)->Name("BM_SnapshotLatency/coinone16/mde")->Iterations(1);
-BENCHMARK(BM_DeltaMde)->Name("BM_Delta/btse50/mde");
-BENCHMARK(BM_DeltaMap)->Name("BM_Delta/btse50/std_map");
-BENCHMARK(BM_DeltaBuildOnly)->Name("BM_Delta/btse50/build_only");
-BENCHMARK(BM_DeltaLatencyMde)->Name("BM_DeltaLatency/btse50/mde")->Iterations(1);
+BENCHMARK(BM_DeltaMde<6>)->Name("BM_Delta/btse50/mde");
+BENCHMARK(BM_DeltaMap<6>)->Name("BM_Delta/btse50/std_map");
+BENCHMARK(BM_DeltaBuildOnly<6>)->Name("BM_Delta/btse50/build_only");
+BENCHMARK(BM_DeltaLatencyMde<6>)->Name("BM_DeltaLatency/btse50/mde")->Iterations(1);
+BENCHMARK(BM_DeltaMde<10>)->Name("BM_Delta/btse50_10changes/mde");
+BENCHMARK(BM_DeltaMap<10>)->Name("BM_Delta/btse50_10changes/std_map");
+BENCHMARK(BM_DeltaBuildOnly<10>)->Name("BM_Delta/btse50_10changes/build_only");
+BENCHMARK(BM_DeltaLatencyMde<10>)->Name("BM_DeltaLatency/btse50_10changes/mde")->Iterations(1);
 
 }  // namespace
 }  // namespace mde::bench

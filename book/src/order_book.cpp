@@ -87,7 +87,7 @@ template <bool kBid>
 // Overwrites side[0, count) with fresh[0, m). Returns the first index that differs, or kNone
 // when the side is unchanged; only the differing tail is copied. Equal prefixes are skipped
 // four levels (64 bytes) per compare.
-[[nodiscard]] std::uint8_t replace_side(PriceLevel* side, std::uint32_t& count,
+[[nodiscard]] std::uint16_t replace_side(PriceLevel* side, std::uint32_t& count,
                                         const PriceLevel* fresh, std::size_t m) noexcept {
   const std::size_t common = std::min<std::size_t>(count, m);
   std::size_t i = 0;
@@ -96,11 +96,11 @@ template <bool kBid>
   if (i == common && count == m) return BookChange::kNone;
   std::memcpy(side + i, fresh + i, (m - i) * sizeof(PriceLevel));
   count = static_cast<std::uint32_t>(m);
-  return static_cast<std::uint8_t>(i);
+  return static_cast<std::uint16_t>(i);
 }
 
 // As replace_side, with `wire` holding the m levels worst-first.
-[[nodiscard]] std::uint8_t replace_side_reversed(PriceLevel* side, std::uint32_t& count,
+[[nodiscard]] std::uint16_t replace_side_reversed(PriceLevel* side, std::uint32_t& count,
                                                  const PriceLevel* wire, std::size_t m) noexcept {
   const std::size_t common = std::min<std::size_t>(count, m);
   std::size_t i = 0;
@@ -108,10 +108,10 @@ template <bool kBid>
   if (i == common && count == m) return BookChange::kNone;
   for (std::size_t j = i; j < m; ++j) side[j] = wire[m - 1 - j];
   count = static_cast<std::uint32_t>(m);
-  return static_cast<std::uint8_t>(i);
+  return static_cast<std::uint16_t>(i);
 }
 
-[[nodiscard]] std::uint8_t replace_from_wire(PriceLevel* side, std::uint32_t& count,
+[[nodiscard]] std::uint16_t replace_from_wire(PriceLevel* side, std::uint32_t& count,
                                              const PriceLevel* wire, std::size_t n,
                                              WireOrder order) noexcept {
   return order == WireOrder::forward ? replace_side(side, count, wire, n)
@@ -123,20 +123,22 @@ constexpr int kUnchanged = -1;
 constexpr int kOverflow = -2;
 
 // Sets the absolute quantity at `level.price` (0 deletes). Keeps the side sorted and free of
-// empty levels.
+// empty levels. Forced inline: it is the body of the delta loop, and GCC keeps it out of line
+// because apply_side_full calls it too (inlining measured ~5% on 10-change deltas).
 template <bool kBid>
-[[nodiscard]] int set_level(PriceLevel* side, std::uint32_t& count,
-                            const PriceLevel level) noexcept {
+[[nodiscard, gnu::always_inline]] inline int set_level(PriceLevel* side, std::uint32_t& count,
+                                                       const PriceLevel level) noexcept {
   // First index whose price is not better than level.price (lower_bound in side order).
-  // Most changes land in the top few levels: when the 4th level is not better than the price,
-  // the index is the count of better levels among the first three (three independent compares).
-  // Otherwise a branch-free binary search: the comparison picks the half with a conditional
-  // move, so a change deep in the book costs ~log2(n) steps without mispredictions.
+  // Most changes land in the top levels: when the 16th level is not better than the price, the
+  // index is the count of better levels among the first 15 (15 independent compares that the
+  // core runs in parallel; no dependent chain, one well-predicted branch). Otherwise a
+  // branch-free binary search: the comparison picks the half with a conditional move, so a
+  // change deep in the book costs ~log2(n) steps without mispredictions. Measured against a
+  // 4-then-8-level tiering and blocks of 8 and 32: docs/PERFORMANCE.md ("Order book").
   std::size_t lo = 0;
   std::size_t len = count;
-  if (count >= 4 && !better<kBid>(side[3].price, level.price)) {
-    lo = static_cast<std::size_t>(better<kBid>(side[0].price, level.price)) +
-         better<kBid>(side[1].price, level.price) + better<kBid>(side[2].price, level.price);
+  if (count >= 16 && !better<kBid>(side[15].price, level.price)) {
+    for (std::size_t k = 0; k < 15; ++k) lo += better<kBid>(side[k].price, level.price);
     len = 0;
   }
   while (len > 1) {
@@ -164,108 +166,224 @@ template <bool kBid>
   return static_cast<int>(lo);
 }
 
-// Applies one side of a delta; records the shallowest index touched in `from`.
+// The rare end of apply_side: an insert met a full side at entry `i`. Deletions still to come
+// are applied first, then the remaining inserts (the failed one included): prices are unique per
+// side within an update, so the order cannot change the result, and only the final size decides.
+// Kept out of line so the common loop stays small enough to inline set_level.
 template <bool kBid>
-[[nodiscard]] BookApply apply_side(PriceLevel* side, std::uint32_t& count, const PriceLevel* in,
-                                   std::size_t n, std::uint8_t& from) noexcept {
-  for (std::size_t i = 0; i < n; ++i) {
-    if (in[i].qty.is_negative()) return BookApply::malformed;
-    const int at = set_level<kBid>(side, count, in[i]);
+[[gnu::noinline]] BookApply apply_side_full(PriceLevel* side, std::uint32_t& count,
+                                            const PriceLevel* in, std::size_t i, std::size_t n,
+                                            bool snapshot, std::uint16_t& from) noexcept {
+  auto touched = [&from](int at) {
+    if (at >= 0 && static_cast<std::uint16_t>(at) < from) from = static_cast<std::uint16_t>(at);
+  };
+  for (std::size_t k = i; k < n; ++k) {
+    if (in[k].qty.is_negative()) return BookApply::malformed;
+    if (!snapshot && in[k].qty.is_zero()) touched(set_level<kBid>(side, count, in[k]));
+  }
+  for (std::size_t k = i; k < n; ++k) {
+    if (in[k].qty.is_zero()) continue;
+    const int at = set_level<kBid>(side, count, in[k]);
     if (at == kOverflow) return BookApply::overflow;
-    if (at >= 0 && static_cast<std::uint8_t>(at) < from) from = static_cast<std::uint8_t>(at);
+    touched(at);
   }
   return BookApply::applied;
+}
+
+// Applies one side of a part in wire order, recording the shallowest index touched in `from`.
+// A snapshot part's zero quantities are skipped. The decoder sends deletions first, so a full
+// side normally means the update really outgrows the capacity; should an insert still meet a
+// full side while deletions of this part remain (inserts listed before their deletes),
+// apply_side_full finishes the part deletions first.
+template <bool kBid>
+[[nodiscard]] BookApply apply_side(PriceLevel* side, std::uint32_t& count, const PriceLevel* in,
+                                   std::size_t n, bool snapshot, std::uint16_t& from) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (in[i].qty.is_negative()) return BookApply::malformed;
+    if (snapshot && in[i].qty.is_zero()) continue;
+    const int at = set_level<kBid>(side, count, in[i]);
+    if (at == kOverflow) return apply_side_full<kBid>(side, count, in, i, n, snapshot, from);
+    // kUnchanged (-1) becomes 0xFFFF: never below `from`.
+    from = std::min(from, static_cast<std::uint16_t>(at));
+  }
+  return BookApply::applied;
+}
+
+[[nodiscard]] constexpr StaleReason reason_of(BookApply a) noexcept {
+  switch (a) {
+    case BookApply::gap: return StaleReason::gap;
+    case BookApply::crossed: return StaleReason::crossed;
+    case BookApply::overflow: return StaleReason::overflow;
+    case BookApply::ids_went_backwards: return StaleReason::ids_went_backwards;
+    default: return StaleReason::malformed;
+  }
+}
+
+[[nodiscard]] constexpr bool too_many_levels(const BookUpdate& u) noexcept {
+  return u.bid_count > kMaxBookLevels || u.ask_count > kMaxBookLevels;
 }
 
 }  // namespace
 
 BookApply OrderBook::apply(const BookUpdate& u) noexcept {
+  if (u.is_continuation()) return continuation(u);
   change_ = BookChange{};
-  const BookApply r = u.action == BookAction::snapshot ? apply_snapshot(u) : apply_delta(u);
+  if (open_) {
+    // The previous update never got its last part: its levels are incomplete.
+    open_ = false;
+    ++counters_.malformed;
+    (void)go_stale(BookApply::malformed);
+  }
+  const BookApply r = first_part(u);
   change_.result = r;
   return r;
 }
 
+BookApply OrderBook::first_part(const BookUpdate& u) noexcept {
+  if (too_many_levels(u)) {
+    ++counters_.malformed;
+    return go_stale(BookApply::malformed);
+  }
+  const BookApply r = u.action == BookAction::snapshot ? apply_snapshot(u) : apply_delta(u);
+  if (r != BookApply::applied) return r;
+  if (u.has_more_parts()) {
+    open_ = true;
+    return BookApply::pending;
+  }
+  return finish();
+}
+
+BookApply OrderBook::continuation(const BookUpdate& u) noexcept {
+  if (!open_) {
+    ++counters_.part_drops;
+    change_ = BookChange{};
+    change_.result = BookApply::dropped_part;
+    return BookApply::dropped_part;
+  }
+  open_ = u.has_more_parts();
+  BookApply r = BookApply::malformed;
+  if (too_many_levels(u)) {
+    ++counters_.malformed;
+  } else {
+    r = apply_levels(u, open_snapshot_);
+  }
+  if (r != BookApply::applied) {
+    open_ = false;
+    r = go_stale(r);
+  } else {
+    ++counters_.parts;
+    r = open_ ? BookApply::pending : finish();
+  }
+  change_.result = r;
+  return r;
+}
+
+BookApply OrderBook::apply_levels(const BookUpdate& u, bool snapshot) noexcept {
+  BookApply r = apply_side<true>(bids_, bid_count_, u.bids, u.bid_count, snapshot,
+                                 change_.bids_from);
+  if (r == BookApply::applied) {
+    r = apply_side<false>(asks_, ask_count_, u.asks, u.ask_count, snapshot, change_.asks_from);
+  }
+  if (r == BookApply::overflow) ++counters_.overflows;
+  if (r == BookApply::malformed) ++counters_.malformed;
+  return r;
+}
+
+void OrderBook::enter_stale(StaleReason why) noexcept {
+  if (status_ == BookStatus::stale) return;
+  status_ = BookStatus::stale;
+  stale_reason_ = why;
+  ++counters_.resync_requests;
+}
+
 BookApply OrderBook::go_stale(BookApply why) noexcept {
-  switch (why) {
-    case BookApply::gap: ++counters_.gaps; break;
-    case BookApply::crossed: ++counters_.crossed; break;
-    case BookApply::overflow: ++counters_.overflows; break;
-    case BookApply::malformed: ++counters_.malformed; break;
-    default: break;
-  }
-  if (status_ != BookStatus::stale) {
-    status_ = BookStatus::stale;
-    change_.status_changed = true;
-    ++counters_.resync_requests;
-  }
+  if (status_ != BookStatus::stale) change_.status_changed = true;
+  enter_stale(reason_of(why));
   return why;
 }
 
 BookApply OrderBook::apply_snapshot(const BookUpdate& u) noexcept {
-  if (status_ != BookStatus::empty && u.id <= last_id_) {
+  const bool resets = (u.part_flags & kBookSnapshotResets) != 0;
+  if (!resets && status_ == BookStatus::live && u.id <= last_id_) {
+    if (u.id < last_id_ && ++older_snapshots_ >= kMaxOlderSnapshots) {
+      older_snapshots_ = 0;
+      ++counters_.ids_went_backwards;
+      return go_stale(BookApply::ids_went_backwards);
+    }
     ++counters_.old_id_drops;
     return BookApply::dropped_old_id;
   }
-  if (u.bid_count > kCapacity || u.ask_count > kCapacity) return go_stale(BookApply::malformed);
   const WireOrder bid_order = wire_order<true>(u.bids, u.bid_count);
   const WireOrder ask_order = wire_order<false>(u.asks, u.ask_count);
   if (bid_order != WireOrder::general && ask_order != WireOrder::general) {
     // Both sides valid and ordered one way or the other: merge straight from the update.
     change_.bids_from = replace_from_wire(bids_, bid_count_, u.bids, u.bid_count, bid_order);
     change_.asks_from = replace_from_wire(asks_, ask_count_, u.asks, u.ask_count, ask_order);
-    return snapshot_applied(u.id);
+  } else {
+    const int nb = normalise<true>(u.bids, u.bid_count, scratch_bids_);
+    const int na = normalise<false>(u.asks, u.ask_count, scratch_asks_);
+    if (nb == kMalformed || na == kMalformed) {
+      ++counters_.malformed;
+      return go_stale(BookApply::malformed);
+    }
+    change_.bids_from =
+        replace_side(bids_, bid_count_, scratch_bids_, static_cast<std::size_t>(nb));
+    change_.asks_from =
+        replace_side(asks_, ask_count_, scratch_asks_, static_cast<std::size_t>(na));
   }
-  const int nb = normalise<true>(u.bids, u.bid_count, scratch_bids_);
-  const int na = normalise<false>(u.asks, u.ask_count, scratch_asks_);
-  if (nb == kMalformed || na == kMalformed) return go_stale(BookApply::malformed);
-
-  change_.bids_from = replace_side(bids_, bid_count_, scratch_bids_, static_cast<std::size_t>(nb));
-  change_.asks_from = replace_side(asks_, ask_count_, scratch_asks_, static_cast<std::size_t>(na));
-  return snapshot_applied(u.id);
+  last_id_ = u.id;
+  open_snapshot_ = true;
+  open_resets_ = resets;
+  return BookApply::applied;
 }
 
-BookApply OrderBook::snapshot_applied(std::uint64_t id) noexcept {
-  last_id_ = id;
-  ++counters_.snapshots;
-  if (crossed()) return go_stale(BookApply::crossed);
+BookApply OrderBook::apply_delta(const BookUpdate& u) noexcept {
+  if (u.id <= last_id_) {
+    ++counters_.old_id_drops;
+    return BookApply::dropped_old_id;
+  }
+  if (status_ != BookStatus::live) {
+    ++counters_.not_live_drops;
+    // A resyncing book already asked for its snapshot: it stays resyncing.
+    return status_ == BookStatus::resyncing ? BookApply::gap : go_stale(BookApply::gap);
+  }
+  if (u.prev_id != last_id_) {
+    ++counters_.gaps;
+    return go_stale(BookApply::gap);
+  }
+  // A failure part-way leaves a sorted, stale book: nothing reads it as live until a snapshot.
+  const BookApply r = apply_levels(u, false);
+  if (r != BookApply::applied) return go_stale(r);
+  last_id_ = u.id;
+  open_snapshot_ = false;
+  open_resets_ = false;
+  return BookApply::applied;
+}
+
+BookApply OrderBook::finish() noexcept {
+  older_snapshots_ = 0;
+  if (open_snapshot_) {
+    ++counters_.snapshots;
+  } else {
+    ++counters_.deltas;
+  }
+  if (!open_resets_ && crossed()) {
+    ++counters_.crossed;
+    return go_stale(BookApply::crossed);
+  }
   if (status_ != BookStatus::live) {
     status_ = BookStatus::live;
+    stale_reason_ = StaleReason::none;
     change_.status_changed = true;
   }
   return BookApply::applied;
 }
 
-BookApply OrderBook::apply_delta(const BookUpdate& u) noexcept {
-  if (status_ == BookStatus::stale || status_ == BookStatus::resyncing) {
-    ++counters_.not_live_drops;
-    return BookApply::dropped_not_live;
-  }
-  if (status_ == BookStatus::empty) return go_stale(BookApply::gap);  // the snapshot was missed
-  if (u.id <= last_id_) {
-    ++counters_.old_id_drops;
-    return BookApply::dropped_old_id;
-  }
-  if (u.prev_id != last_id_) return go_stale(BookApply::gap);
-  if (u.bid_count > kCapacity || u.ask_count > kCapacity) return go_stale(BookApply::malformed);
-
-  // A failure part-way leaves a sorted, stale book: nothing reads it as live until a snapshot.
-  BookApply r = apply_side<true>(bids_, bid_count_, u.bids, u.bid_count, change_.bids_from);
-  if (r == BookApply::applied) {
-    r = apply_side<false>(asks_, ask_count_, u.asks, u.ask_count, change_.asks_from);
-  }
-  if (r != BookApply::applied) return go_stale(r);
-  last_id_ = u.id;
-  ++counters_.deltas;
-  if (crossed()) return go_stale(BookApply::crossed);
-  return BookApply::applied;
-}
-
-bool OrderBook::mark_stale() noexcept {
+bool OrderBook::mark_stale(StaleReason why) noexcept {
   if (status_ == BookStatus::stale || status_ == BookStatus::resyncing) return false;
-  status_ = BookStatus::stale;
+  open_ = false;  // parts still to come are dropped: the update is no longer trusted
+  enter_stale(why);
   ++counters_.marked_stale;
-  ++counters_.resync_requests;
   return true;
 }
 
@@ -279,7 +397,10 @@ void OrderBook::reset() noexcept {
   bid_count_ = 0;
   ask_count_ = 0;
   last_id_ = 0;
+  older_snapshots_ = 0;
+  open_ = false;
   status_ = BookStatus::empty;
+  stale_reason_ = StaleReason::none;
   change_ = BookChange{};
 }
 

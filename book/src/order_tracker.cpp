@@ -75,19 +75,24 @@ OrderTracker::OrderTracker(std::size_t capacity, std::size_t trade_memory)
 
 OrderTracker::~OrderTracker() = default;
 
-std::uint32_t OrderTracker::find_index(std::uint64_t hash, std::string_view id) const noexcept {
+std::uint64_t OrderTracker::key_hash(Venue venue, std::string_view id) noexcept {
+  return book_detail::hash_id(id, static_cast<std::uint64_t>(venue) + 1);
+}
+
+std::uint32_t OrderTracker::find_index(std::uint64_t hash, Venue venue,
+                                       std::string_view id) const noexcept {
   const std::uint64_t tag = hash & 0xFFFFFFFF00000000ull;
   for (std::size_t i = hash & slot_mask_;; i = (i + 1) & slot_mask_) {
     const std::uint64_t s = slots_[i];
     if (s == 0) return kNil;
-    if ((s & 0xFFFFFFFF00000000ull) == tag && records_[slot_index(s)].order.order_id == id) {
-      return slot_index(s);
-    }
+    if ((s & 0xFFFFFFFF00000000ull) != tag) continue;
+    const Order& o = records_[slot_index(s)].order;
+    if (o.venue == venue && o.order_id == id) return slot_index(s);
   }
 }
 
-const Order* OrderTracker::find(std::string_view order_id) const noexcept {
-  const std::uint32_t i = find_index(book_detail::hash_id(order_id), order_id);
+const Order* OrderTracker::find(Venue venue, std::string_view order_id) const noexcept {
+  const std::uint32_t i = find_index(key_hash(venue, order_id), venue, order_id);
   return i == kNil ? nullptr : &records_[i].order;
 }
 
@@ -241,8 +246,17 @@ OrderUpdate OrderTracker::apply(const EventHeader& header, const OrderEvent& e) 
     out.status = OrderApply::malformed;
     return out;
   }
-  const std::uint64_t hash = book_detail::hash_id(e.order_id.view());
-  std::uint32_t index = find_index(hash, e.order_id.view());
+  const std::uint64_t hash = key_hash(header.venue, e.order_id.view());
+  std::uint32_t index = find_index(hash, header.venue, e.order_id.view());
+  if (index != kNil) {
+    const InstrumentId tracked = records_[index].order.instrument;
+    if (tracked != kNoInstrument && header.instrument != kNoInstrument &&
+        tracked != header.instrument) {
+      ++counters_.market_mismatch;
+      out.status = OrderApply::market_mismatch;
+      return out;
+    }
+  }
   if (index == kNil) {
     index = allocate();
     if (index == kNil) {
@@ -261,6 +275,7 @@ OrderUpdate OrderTracker::apply(const EventHeader& header, const OrderEvent& e) 
     o.first_seen_ns = o.last_update_ns = header.receive_ns;
     o.sequence = next_sequence_++;
     o.instrument = header.instrument;
+    o.venue = header.venue;
     o.side = e.side;
     o.order_type = e.order_type;
     o.state = OrderState::unknown;

@@ -65,12 +65,20 @@ inline BookUpdate make_delta(std::uint64_t id, std::uint64_t prev_id, Levels bid
   return u;
 }
 
-inline EventHeader order_header(std::int64_t receive_ns, InstrumentId instrument = 7) {
+// `u` with its part flags set (kBookPartMore, kBookPartContinued, kBookSnapshotResets).
+inline BookUpdate with_flags(BookUpdate u, std::uint8_t flags) {
+  u.part_flags = flags;
+  return u;
+}
+
+inline EventHeader order_header(std::int64_t receive_ns, InstrumentId instrument = 7,
+                                Venue venue = Venue::coinone) {
   EventHeader h{};
   h.receive_ns = receive_ns;
   h.exchange_ns = receive_ns;
   h.instrument = instrument;
   h.kind = EventKind::order;
+  h.venue = venue;
   return h;
 }
 

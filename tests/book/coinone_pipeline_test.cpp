@@ -98,7 +98,7 @@ TEST(CoinonePipeline, SeedOrderFramesGiveOneFillAndFinalStates) {
   // DEFAULT then SHORT renditions of the same six events, with seed 001's `done` fill.
   p.run("coinone_seed_myorder.jsonl");
   ASSERT_EQ(p.order_results.size(), 12u);
-  const Order* filled = p.orders.find("1b48b02b-1e4d-11e9-9ec7-00e04c3600d7");
+  const Order* filled = p.orders.find(Venue::coinone, "1b48b02b-1e4d-11e9-9ec7-00e04c3600d7");
   ASSERT_NE(filled, nullptr);
   EXPECT_EQ(filled->state, OrderState::filled);
   EXPECT_EQ(filled->filled_qty, dec("0.01"));
@@ -108,15 +108,15 @@ TEST(CoinonePipeline, SeedOrderFramesGiveOneFillAndFinalStates) {
   EXPECT_EQ(p.orders.counters().fills_counted, 1u);
   EXPECT_EQ(p.orders.counters().duplicate_fills, 3u);  // trade_done, SHORT done, SHORT trade_done
 
-  EXPECT_EQ(p.orders.find("1b48b023-1e4d-11e9-9ec7-00e04c3600d7")->state, OrderState::open);
-  EXPECT_EQ(p.orders.find("1b48b028-1e4d-11e9-9ec7-00e04c3600d7")->state,
+  EXPECT_EQ(p.orders.find(Venue::coinone, "1b48b023-1e4d-11e9-9ec7-00e04c3600d7")->state, OrderState::open);
+  EXPECT_EQ(p.orders.find(Venue::coinone, "1b48b028-1e4d-11e9-9ec7-00e04c3600d7")->state,
             OrderState::pending_trigger);
-  const Order* cancelled = p.orders.find("1b48b029-1e4d-11e9-9ec7-00e04c3600d7");
+  const Order* cancelled = p.orders.find(Venue::coinone, "1b48b029-1e4d-11e9-9ec7-00e04c3600d7");
   EXPECT_EQ(cancelled->state, OrderState::cancelled);
   EXPECT_EQ(cancelled->cancel_reason, CancelReason::user);
   EXPECT_EQ(cancelled->side, Side::sell);
   EXPECT_TRUE(cancelled->filled_qty.is_zero());  // the cancelled remainder is not a fill
-  EXPECT_EQ(p.orders.find("1b48b02c-1e4d-11e9-9ec7-00e04c3600d7")->cancel_reason,
+  EXPECT_EQ(p.orders.find(Venue::coinone, "1b48b02c-1e4d-11e9-9ec7-00e04c3600d7")->cancel_reason,
             CancelReason::post_only);
   EXPECT_EQ(p.orders.size(), 5u);
 }
@@ -127,10 +127,10 @@ TEST(CoinonePipeline, ProtocolAssetFramesLeaveLatestBalances) {
   EXPECT_EQ(p.balances.counters().events, 12u);  // six examples, DEFAULT and SHORT
   ASSERT_EQ(p.balances.size(), 2u);
   EXPECT_EQ(p.balances.all()[0].currency, "KRW");
-  EXPECT_EQ(p.balances.find("KRW")->available, dec("155520364.5029"));
-  EXPECT_EQ(p.balances.find("KRW")->locked, dec("8400"));
-  EXPECT_EQ(p.balances.find("ETH")->available, dec("55.64169518"));
-  EXPECT_EQ(p.balances.find("ETH")->locked, dec("0.0989"));
+  EXPECT_EQ(p.balances.find(Venue::coinone, "KRW")->available, dec("155520364.5029"));
+  EXPECT_EQ(p.balances.find(Venue::coinone, "KRW")->locked, dec("8400"));
+  EXPECT_EQ(p.balances.find(Venue::coinone, "ETH")->available, dec("55.64169518"));
+  EXPECT_EQ(p.balances.find(Venue::coinone, "ETH")->locked, dec("0.0989"));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@ namespace {
 using test::dec;
 using test::make_delta;
 using test::make_snapshot;
+using test::with_flags;
 
 // The DEFAULT ORDERBOOK example of protocols.md A2 (XRP-KRW), levels in wire order: asks run
 // worst-first, bids best-first.
@@ -187,26 +188,31 @@ TEST(OrderBook, GapMakesBookStaleUntilResyncSnapshotMakesItLive) {
   EXPECT_EQ(b.status(), BookStatus::stale);
   EXPECT_TRUE(b.resync_requested());
   EXPECT_TRUE(b.last_change().status_changed);
+  EXPECT_EQ(b.stale_reason(), StaleReason::gap);
   EXPECT_EQ(b.counters().gaps, 1u);
   EXPECT_EQ(b.counters().resync_requests, 1u);
   EXPECT_EQ(b.bids().size(), 6u);  // the gapped delta was not applied
 
-  // Deltas on a stale book are dropped, even one that would chain.
-  EXPECT_EQ(b.apply(make_delta(628286, 628285, {{"59251", "2"}}, {})),
-            BookApply::dropped_not_live);
+  // A delta on a book that is not live is a gap too, even one that would chain.
+  EXPECT_EQ(b.apply(make_delta(628286, 628285, {{"59251", "2"}}, {})), BookApply::gap);
+  EXPECT_FALSE(b.last_change().status_changed);
   // The engine forwards the request to the feed and acknowledges it.
   EXPECT_TRUE(b.mark_resyncing());
   EXPECT_EQ(b.status(), BookStatus::resyncing);
+  EXPECT_EQ(b.stale_reason(), StaleReason::gap);
   EXPECT_FALSE(b.resync_requested());
-  EXPECT_EQ(b.apply(make_delta(628287, 628286, {{"59251", "3"}}, {})),
-            BookApply::dropped_not_live);
+  // While resyncing, a delta is still a gap, and the book keeps waiting (its request is out).
+  EXPECT_EQ(b.apply(make_delta(628287, 628286, {{"59251", "3"}}, {})), BookApply::gap);
+  EXPECT_EQ(b.status(), BookStatus::resyncing);
   EXPECT_EQ(b.counters().not_live_drops, 2u);
+  EXPECT_EQ(b.counters().resync_requests, 1u);
 
   // The resubscribe's snapshot continues the chain (BTSE does not reset seqNum).
   BookUpdate fresh = btse_snapshot();
   fresh.id = 628290;
   EXPECT_EQ(b.apply(fresh), BookApply::applied);
   EXPECT_EQ(b.status(), BookStatus::live);
+  EXPECT_EQ(b.stale_reason(), StaleReason::none);
   EXPECT_TRUE(b.last_change().status_changed);
   EXPECT_EQ(prices(b.bids()).front(), "59252.5");
   EXPECT_EQ(b.bids().size(), 5u);
@@ -218,6 +224,7 @@ TEST(OrderBook, DeltaBeforeAnySnapshotIsAGap) {
   OrderBook b;
   EXPECT_EQ(b.apply(make_delta(2, 1, {{"100", "1"}}, {})), BookApply::gap);
   EXPECT_EQ(b.status(), BookStatus::stale);
+  EXPECT_EQ(b.stale_reason(), StaleReason::gap);
   EXPECT_TRUE(b.bids().empty());
 }
 
@@ -238,6 +245,7 @@ TEST(OrderBook, CrossedDeltaMarksBookStale) {
   // A bid at the best ask: best bid >= best ask.
   EXPECT_EQ(b.apply(make_delta(628283, 628282, {{"59278.5", "1"}}, {})), BookApply::crossed);
   EXPECT_EQ(b.status(), BookStatus::stale);
+  EXPECT_EQ(b.stale_reason(), StaleReason::crossed);
   EXPECT_EQ(b.counters().crossed, 1u);
   EXPECT_EQ(b.counters().deltas, 1u);  // it was applied; the book is just not trusted
   EXPECT_EQ(b.last_change().bids_from, 0);
@@ -251,22 +259,49 @@ TEST(OrderBook, CrossedSnapshotMarksBookStale) {
   EXPECT_EQ(b.status(), BookStatus::live);
 }
 
-BookUpdate full_book(std::uint64_t id) {
-  BookUpdate u{};
-  u.id = id;
-  u.action = BookAction::snapshot;
-  u.bid_count = u.ask_count = static_cast<std::uint8_t>(OrderBook::kCapacity);
-  for (std::size_t i = 0; i < OrderBook::kCapacity; ++i) {
-    const auto k = static_cast<std::int64_t>(i);
-    u.bids[i] = {Decimal::from_integer(1000 - k), Decimal::from_integer(1)};
-    u.asks[i] = {Decimal::from_integer(1001 + k), Decimal::from_integer(1)};
+// A snapshot of kCapacity levels a side (prices 1000 down / 1001 up), in parts of
+// kMaxBookLevels as a decoder publishes it.
+std::vector<BookUpdate> full_book(std::uint64_t id) {
+  std::vector<BookUpdate> parts(OrderBook::kCapacity / kMaxBookLevels);
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    BookUpdate& u = parts[p];
+    u = BookUpdate{};
+    u.id = id;
+    u.action = BookAction::snapshot;
+    u.part_flags = static_cast<std::uint8_t>((p + 1 < parts.size() ? kBookPartMore : 0) |
+                                             (p != 0 ? kBookPartContinued : 0));
+    u.bid_count = u.ask_count = static_cast<std::uint8_t>(kMaxBookLevels);
+    for (std::size_t i = 0; i < kMaxBookLevels; ++i) {
+      const auto k = static_cast<std::int64_t>(p * kMaxBookLevels + i);
+      u.bids[i] = {Decimal::from_integer(1000 - k), Decimal::from_integer(1)};
+      u.asks[i] = {Decimal::from_integer(1001 + k), Decimal::from_integer(1)};
+    }
   }
-  return u;
+  return parts;
 }
 
-TEST(OrderBook, DeltaBeyondCapacityMarksBookStale) {
+void apply_all(OrderBook& b, const std::vector<BookUpdate>& parts, BookApply last) {
+  for (std::size_t p = 0; p + 1 < parts.size(); ++p) {
+    ASSERT_EQ(b.apply(parts[p]), BookApply::pending) << "part " << p;
+  }
+  ASSERT_EQ(b.apply(parts.back()), last);
+}
+
+TEST(OrderBook, SnapshotInPartsFillsTheWholeCapacity) {
   OrderBook b;
-  ASSERT_EQ(b.apply(full_book(1)), BookApply::applied);
+  apply_all(b, full_book(1), BookApply::applied);
+  EXPECT_EQ(b.bids().size(), OrderBook::kCapacity);
+  EXPECT_EQ(b.asks().size(), OrderBook::kCapacity);
+  EXPECT_EQ(b.bids().back().price, dec("745"));
+  EXPECT_EQ(b.asks().back().price, dec("1256"));
+  EXPECT_EQ(b.counters().snapshots, 1u);
+  EXPECT_EQ(b.counters().parts, 3u);
+  EXPECT_EQ(b.status(), BookStatus::live);
+}
+
+TEST(OrderBook, DeltaBeyondCapacityMarksBookStaleWithReasonOverflow) {
+  OrderBook b;
+  apply_all(b, full_book(1), BookApply::applied);
   ASSERT_EQ(b.bids().size(), OrderBook::kCapacity);
   // Replacing a level and deleting one fit; a new price on a full side does not.
   EXPECT_EQ(b.apply(make_delta(2, 1, {{"1000", "5"}, {"937", "0"}}, {})), BookApply::applied);
@@ -274,8 +309,22 @@ TEST(OrderBook, DeltaBeyondCapacityMarksBookStale) {
   EXPECT_EQ(b.bids().size(), OrderBook::kCapacity);
   EXPECT_EQ(b.apply(make_delta(4, 3, {}, {{"2000", "1"}})), BookApply::overflow);
   EXPECT_EQ(b.status(), BookStatus::stale);
+  EXPECT_EQ(b.stale_reason(), StaleReason::overflow);
   EXPECT_EQ(b.counters().overflows, 1u);
+  EXPECT_EQ(b.asks().size(), OrderBook::kCapacity);  // nothing truncated to make room
+}
+
+TEST(OrderBook, InsertsListedBeforeTheirDeletesDoNotOverflowAFullSide) {
+  OrderBook b;
+  apply_all(b, full_book(1), BookApply::applied);
+  // Wire order: two new prices first, then the deletes that bring the side back to capacity.
+  ASSERT_EQ(b.apply(make_delta(2, 1, {}, {{"1000.5", "1"}, {"2000", "1"}, {"1256", "0"},
+                                          {"1255", "0"}})),
+            BookApply::applied);
   EXPECT_EQ(b.asks().size(), OrderBook::kCapacity);
+  EXPECT_EQ(b.best_ask()->price, dec("1000.5"));
+  EXPECT_EQ(b.asks().back().price, dec("2000"));
+  EXPECT_EQ(b.status(), BookStatus::live);
 }
 
 TEST(OrderBook, ReportsWhichLevelsChanged) {
@@ -319,12 +368,13 @@ TEST(OrderBook, ReportsWhichLevelsChanged) {
 TEST(OrderBook, MarkStaleFromOutsideRequestsResync) {
   OrderBook b;
   ASSERT_EQ(b.apply(btse_snapshot()), BookApply::applied);
-  EXPECT_TRUE(b.mark_stale());
+  EXPECT_TRUE(b.mark_stale(StaleReason::dropped_upstream));
   EXPECT_TRUE(b.resync_requested());
-  EXPECT_FALSE(b.mark_stale());
+  EXPECT_EQ(b.stale_reason(), StaleReason::dropped_upstream);
+  EXPECT_FALSE(b.mark_stale(StaleReason::reconnect));
+  EXPECT_EQ(b.stale_reason(), StaleReason::dropped_upstream);  // the first reason stays
   EXPECT_EQ(b.counters().marked_stale, 1u);
-  EXPECT_EQ(b.apply(make_delta(628283, 628282, {{"59250", "1"}}, {})),
-            BookApply::dropped_not_live);
+  EXPECT_EQ(b.apply(make_delta(628283, 628282, {{"59250", "1"}}, {})), BookApply::gap);
 }
 
 TEST(OrderBook, MarkResyncingOnlyActsOnStaleBook) {
@@ -343,6 +393,182 @@ TEST(OrderBook, ResetAcceptsRestartedIdsAndKeepsCounters) {
   EXPECT_TRUE(b.bids().empty());
   EXPECT_EQ(b.apply(make_snapshot(5, {{"1", "1"}}, {{"2", "1"}})), BookApply::applied);
   EXPECT_EQ(b.counters().snapshots, 2u);
+}
+
+// ---- Duplicates and snapshots that reset the chain ------------------------------------------
+
+TEST(OrderBook, DuplicateDeltaOnAStaleBookChangesNothing) {
+  OrderBook b;
+  ASSERT_EQ(b.apply(btse_snapshot()), BookApply::applied);
+  ASSERT_EQ(b.apply(make_delta(628284, 628283, {{"59250", "1"}}, {})), BookApply::gap);
+  ASSERT_TRUE(b.mark_resyncing());
+  // Not newer than the last applied id: a duplicate, whatever the status, and no status change.
+  EXPECT_EQ(b.apply(make_delta(628282, 628281, {{"59250", "1"}}, {})),
+            BookApply::dropped_old_id);
+  EXPECT_EQ(b.status(), BookStatus::resyncing);
+  EXPECT_FALSE(b.last_change().status_changed);
+  EXPECT_EQ(b.counters().old_id_drops, 1u);
+}
+
+TEST(OrderBook, ResettingSnapshotIsAcceptedWhateverItsIdAndChecksNothingElse) {
+  OrderBook b;
+  ASSERT_EQ(b.apply(btse_snapshot()), BookApply::applied);
+  // An older seqNum: BTSE's snapshot still replaces the book, and the chain continues from it.
+  BookUpdate older = with_flags(btse_snapshot(), kBookSnapshotResets);
+  older.id = 5;
+  older.bids[0].qty = dec("9");
+  ASSERT_EQ(b.apply(older), BookApply::applied);
+  EXPECT_EQ(b.last_id(), 5u);
+  EXPECT_EQ(b.best_bid()->qty, dec("9"));
+  EXPECT_EQ(b.apply(make_delta(6, 5, {{"59250", "1"}}, {})), BookApply::applied);
+  // A crossed resetting snapshot is taken as it is (the reference algorithm checks nothing) ...
+  ASSERT_EQ(b.apply(with_flags(make_snapshot(7, {{"101", "1"}}, {{"100", "1"}}),
+                               kBookSnapshotResets)),
+            BookApply::applied);
+  EXPECT_EQ(b.status(), BookStatus::live);
+  // ... and the next delta that leaves it crossed makes it stale.
+  EXPECT_EQ(b.apply(make_delta(8, 7, {{"99", "1"}}, {})), BookApply::crossed);
+  EXPECT_EQ(b.stale_reason(), StaleReason::crossed);
+}
+
+TEST(OrderBook, SnapshotOnAStaleBookIsAcceptedWhateverItsId) {
+  // Coinone restarted: its ids start again from a small number.
+  OrderBook b;
+  ASSERT_EQ(b.apply(make_snapshot(1'000'000, {{"100", "1"}}, {{"101", "1"}})), BookApply::applied);
+  ASSERT_TRUE(b.mark_stale(StaleReason::reconnect));
+  EXPECT_EQ(b.apply(make_snapshot(7, {{"90", "1"}}, {{"91", "1"}})), BookApply::applied);
+  EXPECT_EQ(b.status(), BookStatus::live);
+  EXPECT_EQ(b.last_id(), 7u);
+  EXPECT_EQ(b.apply(make_snapshot(8, {{"90", "2"}}, {{"91", "1"}})), BookApply::applied);
+}
+
+TEST(OrderBook, ThreeOlderSnapshotsInARowMakeTheBookStaleThenTheNextOneIsAccepted) {
+  OrderBook b;
+  ASSERT_EQ(b.apply(make_snapshot(100, {{"100", "1"}}, {{"101", "1"}})), BookApply::applied);
+  // One bogus huge id; the venue's real ids continue below it.
+  ASSERT_EQ(b.apply(make_snapshot(1'000'000'000, {{"100", "2"}}, {{"101", "1"}})),
+            BookApply::applied);
+  EXPECT_EQ(b.apply(make_snapshot(101, {{"90", "1"}}, {{"91", "1"}})), BookApply::dropped_old_id);
+  // An equal id is a harmless repeat: it neither counts nor breaks the run.
+  EXPECT_EQ(b.apply(make_snapshot(1'000'000'000, {{"90", "1"}}, {{"91", "1"}})),
+            BookApply::dropped_old_id);
+  EXPECT_EQ(b.apply(make_snapshot(102, {{"90", "1"}}, {{"91", "1"}})), BookApply::dropped_old_id);
+  EXPECT_EQ(b.status(), BookStatus::live);
+  EXPECT_EQ(b.apply(make_snapshot(103, {{"90", "1"}}, {{"91", "1"}})),
+            BookApply::ids_went_backwards);
+  EXPECT_EQ(b.status(), BookStatus::stale);
+  EXPECT_EQ(b.stale_reason(), StaleReason::ids_went_backwards);
+  EXPECT_TRUE(b.last_change().status_changed);
+  EXPECT_EQ(b.counters().ids_went_backwards, 1u);
+  EXPECT_EQ(b.best_bid()->qty, dec("2"));  // frozen data, but no longer live
+  EXPECT_EQ(b.apply(make_snapshot(104, {{"90", "1"}}, {{"91", "1"}})), BookApply::applied);
+  EXPECT_EQ(b.status(), BookStatus::live);
+  EXPECT_EQ(b.best_bid()->price, dec("90"));
+}
+
+TEST(OrderBook, AnAppliedSnapshotRestartsTheCountOfOlderOnes) {
+  OrderBook b;
+  ASSERT_EQ(b.apply(make_snapshot(100, {{"100", "1"}}, {{"101", "1"}})), BookApply::applied);
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(b.apply(make_snapshot(50, {{"90", "1"}}, {{"91", "1"}})), BookApply::dropped_old_id);
+    EXPECT_EQ(b.apply(make_snapshot(51, {{"90", "1"}}, {{"91", "1"}})), BookApply::dropped_old_id);
+    ASSERT_EQ(b.apply(make_snapshot(101 + round, {{"100", "1"}}, {{"101", "1"}})),
+              BookApply::applied);
+  }
+  EXPECT_EQ(b.status(), BookStatus::live);
+  EXPECT_EQ(b.counters().ids_went_backwards, 0u);
+}
+
+// ---- Updates in several parts ---------------------------------------------------------------
+
+TEST(OrderBook, DeltaInPartsIsOneUpdateCheckedForCrossingOnlyAfterItsLastPart) {
+  OrderBook b;
+  ASSERT_EQ(b.apply(btse_snapshot()), BookApply::applied);
+  // The first part crosses the book on its own; the second removes the ask it crosses.
+  EXPECT_EQ(b.apply(with_flags(make_delta(628283, 628282, {{"59280", "1"}}, {}), kBookPartMore)),
+            BookApply::pending);
+  EXPECT_EQ(b.status(), BookStatus::live);
+  EXPECT_EQ(b.apply(with_flags(make_delta(628283, 628282, {}, {{"59278.5", "0"}}),
+                               kBookPartContinued)),
+            BookApply::applied);
+  EXPECT_EQ(b.status(), BookStatus::live);
+  EXPECT_EQ(b.best_bid()->price, dec("59280"));
+  EXPECT_EQ(b.best_ask()->price, dec("59282.5"));
+  // The change report covers both parts.
+  EXPECT_EQ(b.last_change().bids_from, 0);
+  EXPECT_EQ(b.last_change().asks_from, 0);
+  EXPECT_EQ(b.last_change().result, BookApply::applied);
+  EXPECT_EQ(b.counters().deltas, 1u);
+  EXPECT_EQ(b.counters().parts, 1u);
+  EXPECT_EQ(b.last_id(), 628283u);
+}
+
+TEST(OrderBook, ContinuationOfARejectedFirstPartIsDropped) {
+  OrderBook b;
+  ASSERT_EQ(b.apply(btse_snapshot()), BookApply::applied);
+  ASSERT_EQ(b.apply(make_delta(628283, 628282, {{"59250", "1"}}, {})), BookApply::applied);
+  // A duplicate in two parts: the first part is dropped, so is the continuation.
+  EXPECT_EQ(b.apply(with_flags(make_delta(628283, 628282, {{"59240", "1"}}, {}), kBookPartMore)),
+            BookApply::dropped_old_id);
+  EXPECT_EQ(b.apply(with_flags(make_delta(628283, 628282, {{"59241", "1"}}, {}),
+                               kBookPartContinued)),
+            BookApply::dropped_part);
+  EXPECT_EQ(b.bids().size(), 6u);
+  EXPECT_EQ(b.status(), BookStatus::live);
+  EXPECT_EQ(b.counters().part_drops, 1u);
+  // A continuation with no first part at all (lost upstream) is dropped too.
+  EXPECT_EQ(b.apply(with_flags(make_delta(628284, 628283, {{"59242", "1"}}, {}),
+                               kBookPartContinued)),
+            BookApply::dropped_part);
+  EXPECT_EQ(b.last_id(), 628283u);
+}
+
+TEST(OrderBook, OverflowInALaterPartMarksTheBookStale) {
+  OrderBook b;
+  apply_all(b, full_book(1), BookApply::applied);
+  ASSERT_EQ(b.apply(with_flags(make_delta(2, 1, {{"745", "0"}}, {}), kBookPartMore)),
+            BookApply::pending);
+  EXPECT_EQ(b.apply(with_flags(make_delta(2, 1, {{"1000.5", "1"}, {"1001.5", "1"}}, {}),
+                               kBookPartContinued)),
+            BookApply::overflow);
+  EXPECT_EQ(b.stale_reason(), StaleReason::overflow);
+  EXPECT_EQ(b.bids().size(), OrderBook::kCapacity);
+}
+
+TEST(OrderBook, AnUpdateLeftOpenByAMissingLastPartMarksTheBookStale) {
+  OrderBook b;
+  ASSERT_EQ(b.apply(btse_snapshot()), BookApply::applied);
+  ASSERT_EQ(b.apply(with_flags(make_delta(628283, 628282, {{"59250", "1"}}, {}), kBookPartMore)),
+            BookApply::pending);
+  // A new first part: the open update never finished, its levels cannot be trusted.
+  EXPECT_EQ(b.apply(make_delta(628284, 628283, {{"59251", "1"}}, {})), BookApply::gap);
+  EXPECT_EQ(b.status(), BookStatus::stale);
+  EXPECT_EQ(b.stale_reason(), StaleReason::malformed);
+}
+
+TEST(OrderBook, SnapshotPartsMakeAStaleBookLiveOnlyAfterTheLastPart) {
+  OrderBook b;
+  ASSERT_TRUE(b.mark_stale(StaleReason::reconnect));
+  ASSERT_EQ(b.apply(with_flags(make_snapshot(9, {{"100", "1"}}, {{"101", "1"}}),
+                               kBookPartMore | kBookSnapshotResets)),
+            BookApply::pending);
+  EXPECT_EQ(b.status(), BookStatus::stale);
+  ASSERT_EQ(b.apply(with_flags(make_snapshot(9, {{"99", "1"}}, {{"102", "1"}}),
+                               kBookPartContinued)),
+            BookApply::applied);
+  EXPECT_EQ(b.status(), BookStatus::live);
+  EXPECT_TRUE(b.last_change().status_changed);
+  EXPECT_EQ(prices(b.bids()), (std::vector<std::string>{"100", "99"}));
+  EXPECT_EQ(prices(b.asks()), (std::vector<std::string>{"101", "102"}));
+}
+
+TEST(StaleReason, EveryReasonHasAName) {
+  for (std::size_t i = 0; i < kStaleReasonCount; ++i) {
+    EXPECT_STRNE(to_string(static_cast<StaleReason>(i)), "?") << i;
+  }
+  for (std::size_t i = 0; i < kBookApplyCount; ++i) {
+    EXPECT_STRNE(to_string(static_cast<BookApply>(i)), "?") << i;
+  }
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ TEST(OrderStatusMapping, BtseStopOrderLifecycleMatchesCoinone) {
   EXPECT_EQ(apply(2), OrderState::open);              // ORDER_INSERTED
   EXPECT_EQ(apply(9), OrderState::open);              // a late trigger event does not re-arm
   EXPECT_EQ(apply(6), OrderState::cancelled);         // ORDER_CANCELLED
-  EXPECT_EQ(t.find("stop")->cancel_reason, CancelReason::user);
+  EXPECT_EQ(t.find(Venue::coinone, "stop")->cancel_reason, CancelReason::user);
 }
 
 TEST(OrderStatusMapping, DeflowPendingCancelKeepsPartialFill) {

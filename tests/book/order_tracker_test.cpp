@@ -51,8 +51,8 @@ TEST(OrderTracker, WaitOpensOrderAndKeepsItsDescription) {
   EXPECT_EQ(o.first_seen_ns, 1000);
   EXPECT_EQ(o.last_update_ns, 1000);
   EXPECT_EQ(o.sequence, 1u);
-  EXPECT_EQ(t.find("1b48b023-1e4d-11e9-9ec7-00e04c3600d7"), &o);
-  EXPECT_EQ(t.find("no-such-order"), nullptr);
+  EXPECT_EQ(t.find(Venue::coinone, "1b48b023-1e4d-11e9-9ec7-00e04c3600d7"), &o);
+  EXPECT_EQ(t.find(Venue::coinone, "no-such-order"), nullptr);
   EXPECT_EQ(t.active(), 1u);
 }
 
@@ -215,7 +215,7 @@ TEST(OrderTracker, NewFillAfterCancelCountsOnceAndStaysCancelled) {
   EXPECT_EQ(u.order->filled_qty, dec("0.5"));
   EXPECT_EQ(t.counters().fills_after_terminal, 1u);
   EXPECT_TRUE(t.apply(order_header(4), late).duplicate_fill);
-  EXPECT_EQ(t.find(kOrder)->filled_qty, dec("0.5"));
+  EXPECT_EQ(t.find(Venue::coinone, kOrder)->filled_qty, dec("0.5"));
 }
 
 TEST(OrderTracker, FillForUnseenOrderCreatesIt) {
@@ -241,7 +241,7 @@ TEST(OrderTracker, AccumulatesNotionalAndFeesExactly) {
                                             "0.00000002"));
   (void)t.apply(order_header(3), fill_event("x", OrderEventType::fill, "c", "92233720.36854775",
                                             "0.00000001", "0"));
-  const Order& o = *t.find("x");
+  const Order& o = *t.find(Venue::coinone, "x");
   EXPECT_EQ(o.filled_qty, dec("0.40000001"));
   // 0.01 + 0.06 + 0.9223372036854775 (exact to 16 places)
   EXPECT_EQ(o.filled_notional, notional("0.9923372036854775"));
@@ -296,10 +296,10 @@ TEST(OrderTracker, EvictsOrderFinishedLongestAgoAndNeverAnOpenOne) {
   EXPECT_EQ(t.active(), 2u);
 
   EXPECT_TRUE(t.apply(order_header(7), order_event("open-e", OrderEventType::open)).created);
-  EXPECT_EQ(t.find("done-c"), nullptr);
-  EXPECT_NE(t.find("done-b"), nullptr);
+  EXPECT_EQ(t.find(Venue::coinone, "done-c"), nullptr);
+  EXPECT_NE(t.find(Venue::coinone, "done-b"), nullptr);
   EXPECT_TRUE(t.apply(order_header(8), order_event("open-f", OrderEventType::open)).created);
-  EXPECT_EQ(t.find("done-b"), nullptr);
+  EXPECT_EQ(t.find(Venue::coinone, "done-b"), nullptr);
   EXPECT_EQ(t.counters().evicted, 2u);
 
   // Four open orders: nothing may go.
@@ -309,15 +309,15 @@ TEST(OrderTracker, EvictsOrderFinishedLongestAgoAndNeverAnOpenOne) {
   EXPECT_EQ(t.counters().table_full, 1u);
   EXPECT_EQ(ids_in_order(t), (std::vector<std::string>{"open-a", "open-d", "open-e", "open-f"}));
   for (const char* id : {"open-a", "open-d", "open-e", "open-f"}) {
-    ASSERT_NE(t.find(id), nullptr) << id;
-    EXPECT_EQ(t.find(id)->state, OrderState::open) << id;
+    ASSERT_NE(t.find(Venue::coinone, id), nullptr) << id;
+    EXPECT_EQ(t.find(Venue::coinone, id)->state, OrderState::open) << id;
   }
   // Events for tracked orders still apply when the table is full.
   EXPECT_EQ(t.apply(order_header(10), order_event("open-a", OrderEventType::cancelled))
                 .order->state,
             OrderState::cancelled);
   EXPECT_TRUE(t.apply(order_header(11), order_event("open-g", OrderEventType::open)).created);
-  EXPECT_EQ(t.find("open-a"), nullptr);
+  EXPECT_EQ(t.find(Venue::coinone, "open-a"), nullptr);
 }
 
 TEST(OrderTracker, IteratesInFirstSeenOrder) {
@@ -341,7 +341,7 @@ TEST(OrderTracker, RemembersTradeIdsBeyondPerOrderRingThroughGlobalMemory) {
   // t0 left the order's ring of 8 long ago; the global memory of 64 still holds it.
   EXPECT_TRUE(t.apply(order_header(99), fill_event("big", OrderEventType::fill, "t0", "1", "1"))
                   .duplicate_fill);
-  EXPECT_EQ(t.find("big")->filled_qty, dec("20"));
+  EXPECT_EQ(t.find(Venue::coinone, "big")->filled_qty, dec("20"));
 }
 
 TEST(OrderTracker, RepeatOlderThanBothMemoriesIsCountedAgain) {
@@ -358,7 +358,7 @@ TEST(OrderTracker, RepeatOlderThanBothMemoriesIsCountedAgain) {
                   .duplicate_fill);
   EXPECT_TRUE(t.apply(order_header(99), fill_event("big", OrderEventType::fill, "t0", "1", "1"))
                   .fill_counted);
-  EXPECT_EQ(t.find("big")->filled_qty, dec("13"));
+  EXPECT_EQ(t.find(Venue::coinone, "big")->filled_qty, dec("13"));
 }
 
 TEST(OrderTracker, GlobalTradeMemoryStaysExactThroughChurn) {
@@ -378,7 +378,7 @@ TEST(OrderTracker, GlobalTradeMemoryStaysExactThroughChurn) {
           << "t" << back << " forgotten at fill " << k;
     }
   }
-  EXPECT_EQ(t.find("big")->filled_qty, dec("400"));
+  EXPECT_EQ(t.find(Venue::coinone, "big")->filled_qty, dec("400"));
 }
 
 TEST(OrderTracker, TradeIdsAreKeyedPerOrder) {
@@ -416,7 +416,7 @@ TEST(OrderTracker, RandomChurnMatchesEvictionModel) {
           ++refusals;
           continue;
         }
-        ASSERT_EQ(t.find(finished.front()), nullptr);
+        ASSERT_EQ(t.find(Venue::coinone, finished.front()), nullptr);
         finished.pop_front();
       }
       ASSERT_TRUE(u.created);
@@ -434,14 +434,54 @@ TEST(OrderTracker, RandomChurnMatchesEvictionModel) {
     ASSERT_EQ(t.size(), active.size() + finished.size());
     ASSERT_EQ(t.active(), active.size());
     for (const std::string& id : active) {
-      const Order* o = t.find(id);
+      const Order* o = t.find(Venue::coinone, id);
       ASSERT_NE(o, nullptr) << id;
       ASSERT_FALSE(is_terminal(o->state)) << id;
     }
-    for (const std::string& id : finished) ASSERT_NE(t.find(id), nullptr) << id;
+    for (const std::string& id : finished) ASSERT_NE(t.find(Venue::coinone, id), nullptr) << id;
   }
   EXPECT_GT(t.counters().evicted, 1000u);
   EXPECT_GT(refusals, 0u);
+}
+
+TEST(OrderTracker, SameOrderIdOnTwoVenuesIsTwoOrders) {
+  OrderTracker t(16);
+  const OrderUpdate a = t.apply(order_header(1, 3, Venue::coinone),
+                                order_event("42", OrderEventType::open));
+  const OrderUpdate b = t.apply(order_header(2, 9, Venue::btse),
+                                test::fill_event("42", OrderEventType::filled, "t1", "10", "1"));
+  ASSERT_EQ(a.status, OrderApply::applied);
+  ASSERT_EQ(b.status, OrderApply::applied);
+  EXPECT_TRUE(b.created);
+  EXPECT_EQ(t.size(), 2u);
+  ASSERT_NE(t.find(Venue::coinone, "42"), nullptr);
+  ASSERT_NE(t.find(Venue::btse, "42"), nullptr);
+  EXPECT_EQ(t.find(Venue::coinone, "42")->state, OrderState::open);
+  EXPECT_EQ(t.find(Venue::btse, "42")->state, OrderState::filled);
+  EXPECT_EQ(t.find(Venue::btse, "42")->venue, Venue::btse);
+  EXPECT_EQ(t.find(Venue::deflow, "42"), nullptr);
+}
+
+TEST(OrderTracker, EventOnAnotherMarketIsRefusedAndNeverMerged) {
+  OrderTracker t(16);
+  ASSERT_EQ(t.apply(order_header(1, 3), order_event("x", OrderEventType::open)).status,
+            OrderApply::applied);
+  const OrderUpdate u =
+      t.apply(order_header(2, 4), test::fill_event("x", OrderEventType::filled, "t1", "10", "1"));
+  EXPECT_EQ(u.status, OrderApply::market_mismatch);
+  EXPECT_EQ(u.order, nullptr);
+  EXPECT_EQ(t.counters().market_mismatch, 1u);
+  const Order* o = t.find(Venue::coinone, "x");
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->state, OrderState::open);
+  EXPECT_TRUE(o->filled_qty.is_zero());
+  EXPECT_EQ(o->instrument, 3);
+  // An event that names no instrument disagrees with nothing.
+  EXPECT_EQ(t.apply(order_header(3, kNoInstrument), order_event("x", OrderEventType::cancelled))
+                .status,
+            OrderApply::applied);
+  EXPECT_EQ(o->state, OrderState::cancelled);
+  EXPECT_STREQ(to_string(OrderApply::market_mismatch), "market_mismatch");
 }
 
 }  // namespace

@@ -1,18 +1,21 @@
 #include "capture_fixture.hpp"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <stdexcept>
+#include <string>
 
 #include "mde/feeds/capture/capture_writer.hpp"
 
 namespace mde::test {
 
 GeneratedCapture::GeneratedCapture(sample::GenKind kind, std::uint64_t frames, std::uint64_t seed) {
-  char tmpl[] = "/tmp/mde-pipeline-test-XXXXXX";
-  const int fd = mkstemp(tmpl);
-  if (fd < 0) throw std::runtime_error("mkstemp failed");
+  // GoogleTest's temporary directory: TEST_TMPDIR or TMPDIR when set, /tmp otherwise.
+  std::string tmpl = ::testing::TempDir() + "mde-pipeline-test-XXXXXX";
+  const int fd = mkstemp(tmpl.data());
+  if (fd < 0) throw std::runtime_error("mkstemp failed in " + ::testing::TempDir());
   ::close(fd);
   path_ = tmpl;
   capture::CaptureWriter writer;

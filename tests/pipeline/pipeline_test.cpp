@@ -34,7 +34,11 @@ struct CountingStrategy {
   void on_asset(const AssetView&) noexcept { ++assets; slow_down(); }
   void on_ticker(const TickerView&) noexcept { ++tickers; }
   void on_status(const StatusView& s) noexcept {
-    if (s.subject == StatusSubject::book && s.current == BookStatus::stale) ++book_stale;
+    // A book that goes stale is handed to its connection's resync ring at once: resyncing.
+    if (s.subject == StatusSubject::book && s.current != BookStatus::live &&
+        s.reason == StaleReason::dropped_upstream) {
+      ++book_stale;
+    }
     if (s.subject == StatusSubject::orders && s.stale) ++orders_stale;
     if (s.subject == StatusSubject::feed) ++feed;
   }

@@ -53,10 +53,10 @@ class SourceInput final : public ReplayInput {
 
   void prepare(InstrumentRegistry& registry, EventQueue<Event>& queue,
                const replay::ReplayOptions& options, TscCalibration calibration,
-               replay::ConnectionMap connections) override {
+               replay::ConnectionMap connections, replay::ResyncPoller resync) override {
     decoder_ = std::make_unique<VenueDecoder>(registry, VenueDecoderOptions{});
     producer_ = std::make_unique<Producer>(source_, *decoder_, queue, options, calibration,
-                                           connections);
+                                           connections, resync);
   }
   void run(const std::atomic<bool>& stop) noexcept override { producer_->run(stop); }
   [[nodiscard]] const replay::ProducerStats& stats() const noexcept override {

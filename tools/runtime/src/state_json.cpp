@@ -26,11 +26,15 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-std::string market_key(const InstrumentRegistry& registry, InstrumentId id) {
-  std::string key(to_string(registry.venue(id)));
+std::string venue_key(Venue venue, std::string_view id) {
+  std::string key(to_string(venue));
   key += ':';
-  key += registry.name(id);
+  key += id;
   return key;
+}
+
+std::string market_key(const InstrumentRegistry& registry, InstrumentId id) {
+  return venue_key(registry.venue(id), registry.name(id));
 }
 
 std::vector<InstrumentId> markets_by_name(const InstrumentRegistry& registry) {

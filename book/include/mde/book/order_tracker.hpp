@@ -8,6 +8,10 @@
 //  - OrderEventType::unknown (a status the decoder has never seen) changes no state; an order
 //    first met through one starts (and stays, until a known event) in state unknown.
 //  - An event for an order never seen creates it (MYORDER has no snapshot; fills can arrive first).
+//  - Orders are keyed by (venue, order id): the same id on two venues is two orders. An event
+//    whose instrument disagrees with the order already tracked under its key is refused
+//    (OrderApply::market_mismatch, counted) and never merged into it. An event or an order with
+//    no instrument (kNoInstrument) disagrees with nothing; the order takes the first one it meets.
 //
 // Fills: an event of type `fill` or `filled` that carries a trade id and an executed quantity
 // counts that quantity once per (order id, trade id): Coinone repeats the last fill in
@@ -44,6 +48,7 @@
 #include "mde/core/events.hpp"
 #include "mde/core/fixed_string.hpp"
 #include "mde/core/instrument.hpp"
+#include "mde/core/venue.hpp"
 
 namespace mde {
 
@@ -100,6 +105,7 @@ struct Order {
   std::uint64_t sequence;         // 1 for the first order ever seen, 2 for the next, ...
   std::uint32_t fill_count;       // counted fills
   InstrumentId instrument;
+  Venue venue;
   Side side;
   OrderType order_type;
   OrderState state;
@@ -110,10 +116,22 @@ static_assert(std::is_trivially_copyable_v<Order> && sizeof(Order) == 192,
               "Order layout changed: three cache lines per tracked order");
 
 enum class OrderApply : std::uint8_t {
-  applied,     // the event was looked at; see OrderUpdate's flags for what it changed
-  table_full,  // a new order and no terminal order to evict: refused
-  malformed,   // no order id
+  applied,          // the event was looked at; see OrderUpdate's flags for what it changed
+  table_full,       // a new order and no terminal order to evict: refused
+  malformed,        // no order id
+  market_mismatch,  // the tracked order with that (venue, id) is on another instrument: refused
 };
+inline constexpr std::size_t kOrderApplyCount = 4;
+
+[[nodiscard]] constexpr const char* to_string(OrderApply a) noexcept {
+  switch (a) {
+    case OrderApply::applied: return "applied";
+    case OrderApply::table_full: return "table_full";
+    case OrderApply::malformed: return "malformed";
+    case OrderApply::market_mismatch: return "market_mismatch";
+  }
+  return "?";
+}
 
 // What one apply() did.
 struct OrderUpdate {
@@ -138,6 +156,7 @@ struct OrderCounters {
   std::uint64_t evicted = 0;
   std::uint64_t table_full = 0;
   std::uint64_t malformed = 0;
+  std::uint64_t market_mismatch = 0;  // events refused: their instrument is not the order's
   std::uint64_t overflow = 0;  // a total that would overflow Decimal: that fill is not added
 };
 
@@ -152,11 +171,12 @@ class OrderTracker {
   OrderTracker(const OrderTracker&) = delete;
   OrderTracker& operator=(const OrderTracker&) = delete;
 
-  // Applies one order event; `header` gives the instrument and the times. Never allocates.
+  // Applies one order event; `header` gives the venue, the instrument and the times. Never
+  // allocates.
   OrderUpdate apply(const EventHeader& header, const OrderEvent& event) noexcept;
 
   // nullptr when the order is not tracked. Valid until the next apply().
-  [[nodiscard]] const Order* find(std::string_view order_id) const noexcept;
+  [[nodiscard]] const Order* find(Venue venue, std::string_view order_id) const noexcept;
 
   // Visits every tracked order in first-seen order (deterministic): f(const Order&).
   template <class F>
@@ -182,7 +202,9 @@ class OrderTracker {
     std::uint8_t trade_cursor;
   };
 
-  [[nodiscard]] std::uint32_t find_index(std::uint64_t hash, std::string_view id) const noexcept;
+  [[nodiscard]] static std::uint64_t key_hash(Venue venue, std::string_view id) noexcept;
+  [[nodiscard]] std::uint32_t find_index(std::uint64_t hash, Venue venue,
+                                         std::string_view id) const noexcept;
   [[nodiscard]] std::uint32_t allocate() noexcept;
   void evict(std::uint32_t index) noexcept;
   void index_insert(std::uint64_t hash, std::uint32_t index) noexcept;

@@ -59,6 +59,8 @@ enum class BookAction : std::uint8_t { snapshot, delta };
 enum BookPartFlag : std::uint8_t {
   kBookPartMore = 1u << 0,       // another part of the same update follows
   kBookPartContinued = 1u << 1,  // not the first part: no id checks, same id as the first
+  // this snapshot replaces the book whatever its id: the venue's sequence chain continues from it
+  kBookSnapshotResets = 1u << 2,
 };
 
 // Levels are in wire order; book/ sorts them (Coinone sends asks worst-first). Within one update

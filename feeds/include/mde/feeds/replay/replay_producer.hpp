@@ -90,19 +90,25 @@ class ConnectionMap {
  public:
   static constexpr std::size_t kCapacity = 32;  // distinct connections per input
 
-  explicit ConnectionMap(std::atomic<std::uint32_t>* shared_next = nullptr) noexcept
-      : next_(shared_next) {}
+  // `limit`: engine connection ids at or above it are refused (the engine's table size).
+  explicit ConnectionMap(std::atomic<std::uint32_t>* shared_next = nullptr,
+                         std::uint32_t limit = 0xFFFFFFFF) noexcept
+      : next_(shared_next), limit_(limit) {}
 
-  // The engine connection for `recorded`; nullopt when this input already has kCapacity others.
+  // The engine connection for `recorded`; nullopt when this input already has kCapacity others
+  // or the run has handed out every engine connection.
   [[nodiscard]] std::optional<std::uint32_t> map(std::uint32_t recorded) noexcept {
-    if (next_ == nullptr) return recorded;  // one input: ids pass through unchanged
     if (last_ < count_ && from_[last_] == recorded) return to_[last_];
     for (std::size_t i = 0; i < count_; ++i) {
       if (from_[i] == recorded) return to_[last_ = i];
     }
     if (count_ == kCapacity) return std::nullopt;
+    // One input alone keeps its recorded ids; several inputs get ids from the shared counter.
+    const std::uint32_t id =
+        next_ == nullptr ? recorded : next_->fetch_add(1, std::memory_order_relaxed);
+    if (id >= limit_) return std::nullopt;
     from_[count_] = recorded;
-    to_[count_] = next_->fetch_add(1, std::memory_order_relaxed);
+    to_[count_] = id;
     last_ = count_;
     return to_[count_++];
   }
@@ -111,24 +117,39 @@ class ConnectionMap {
 
  private:
   std::atomic<std::uint32_t>* next_;
+  std::uint32_t limit_;
   std::array<std::uint32_t, kCapacity> from_{};
   std::array<std::uint32_t, kCapacity> to_{};
   std::size_t count_ = 0;
   std::size_t last_ = 0;
 };
 
+// How an input hears that the core thread wants a book resynced: the runtime (which knows the
+// engine) hands the producer a poller that drains the requests of one engine connection and says
+// how many there were. feeds/ knows no engine, hence a function pointer: called once per
+// kResyncPollFrames frames and at the end, never per frame. A replay can only record requests (a
+// capture cannot be resubscribed); a live session answers them by resubscribing.
+struct ResyncPoller {
+  std::size_t (*drain)(void* context, std::uint32_t connection) noexcept = nullptr;
+  void* context = nullptr;
+};
+
 template <FrameSource Source, class Decoder, class Queue, IdleStrategy Idle = SpinThenYieldIdle<>>
 class ReplayProducer {
+  static constexpr std::uint64_t kResyncPollFrames = 64;
+
  public:
   ReplayProducer(Source& source, Decoder& decoder, Queue& queue, ReplayOptions options,
-                 TscCalibration calibration, ConnectionMap connections = ConnectionMap{})
+                 TscCalibration calibration, ConnectionMap connections = ConnectionMap{},
+                 ResyncPoller resync = {})
       : source_(source),
         decoder_(decoder),
         options_(options),
         tsc_(calibration),
         stats_(std::make_unique<ProducerStats>()),
         publisher_(queue, PublishOptions{options.full_queue, options.measure}),
-        connections_(connections) {}
+        connections_(connections),
+        resync_(resync) {}
 
   // Runs to the end of the source (or until `stop`). Call from the producer thread.
   void run(const std::atomic<bool>& stop) noexcept {
@@ -147,8 +168,10 @@ class ReplayProducer {
         wait_until(s.started_ns, rec.receive_ns - first_receive_ns);
       }
       if (!handle(rec)) break;
+      if (s.frames % kResyncPollFrames == 0) poll_resync();
     }
     (void)publisher_.finish();
+    poll_resync();
     collect();
     s.finished_ns = now_ns();
   }
@@ -182,6 +205,13 @@ class ReplayProducer {
       }
     }
     return !stopping();
+  }
+
+  void poll_resync() noexcept {
+    if (resync_.drain == nullptr) return;
+    for (std::size_t i = 0; i < connections_.size(); ++i) {
+      stats_->resync_requests += resync_.drain(resync_.context, connections_.engine_connection(i));
+    }
   }
 
   void collect() noexcept {
@@ -227,6 +257,7 @@ class ReplayProducer {
   const std::atomic<bool>* stop_ = nullptr;
   EventPublisher<Queue, Idle> publisher_;
   ConnectionMap connections_;
+  ResyncPoller resync_;
 };
 
 }  // namespace mde::replay

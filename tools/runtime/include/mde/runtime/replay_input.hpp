@@ -36,7 +36,7 @@ class ReplayInput {
   // Builds the decoder and the producer on `queue` (setup; allocates).
   virtual void prepare(InstrumentRegistry& registry, EventQueue<Event>& queue,
                        const replay::ReplayOptions& options, TscCalibration calibration,
-                       replay::ConnectionMap connections) = 0;
+                       replay::ConnectionMap connections, replay::ResyncPoller resync) = 0;
   // Reads the input to its end or until `stop`. The input's thread.
   virtual void run(const std::atomic<bool>& stop) noexcept = 0;
 

@@ -75,7 +75,8 @@ class ReplayRuntime {
   void add_input(std::unique_ptr<ReplayInput> input) {
     auto queue = std::make_unique<Queue>(options_.queue_capacity);
     input->prepare(*registry_, *queue, options_.replay, tsc_,
-                   replay::ConnectionMap(&next_connection_));
+                   replay::ConnectionMap(&next_connection_, kMaxConnections),
+                   replay::ResyncPoller{&drain_resync, engine_.get()});
     queues_.push_back(std::move(queue));
     inputs_.push_back(std::move(input));
   }
@@ -128,6 +129,18 @@ class ReplayRuntime {
     EngineOptions e = o.engine;
     e.measure_stages = e.measure_stages || o.replay.measure;
     return e;
+  }
+
+  // Runs on an input thread: that input is the only consumer of its connections' rings.
+  static std::size_t drain_resync(void* engine, std::uint32_t connection) noexcept {
+    if (connection >= kMaxConnections) return 0;
+    auto& ring = static_cast<Engine<Strategy>*>(engine)->resync_requests(connection);
+    std::size_t drained = 0;
+    while (ring.front() != nullptr) {
+      ring.pop();
+      ++drained;
+    }
+    return drained;
   }
 
   static void pin(const char* name, int cpu, std::string& failure) {

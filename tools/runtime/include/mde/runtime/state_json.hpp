@@ -23,6 +23,8 @@ void append_json_string(std::string& out, std::string_view s);
 [[nodiscard]] std::vector<InstrumentId> markets_by_name(const InstrumentRegistry& registry);
 // "coinone:XRP-KRW": the key books and trades are listed under.
 [[nodiscard]] std::string market_key(const InstrumentRegistry& registry, InstrumentId id);
+// "btse:1234" / "coinone:KRW": the key orders and assets are listed under.
+[[nodiscard]] std::string venue_key(Venue venue, std::string_view id);
 // Adds one input's frame counts to a run total.
 void accumulate(replay::ProducerStats& total, const replay::ProducerStats& input);
 
@@ -72,7 +74,7 @@ std::string state_json(const Engine<Strategy>& engine, const replay::ProducerSta
   engine.orders().for_each([&](const Order& order) {
     out += first ? "\n    " : ",\n    ";
     first = false;
-    append_json_string(out, order.order_id.view());
+    append_json_string(out, venue_key(order.venue, order.order_id.view()));
     out += ": ";
     append_order_json(out, order, registry);
   });
@@ -83,7 +85,7 @@ std::string state_json(const Engine<Strategy>& engine, const replay::ProducerSta
   for (const Balance& b : engine.balances().all()) {
     out += first ? "\n    " : ",\n    ";
     first = false;
-    append_json_string(out, b.currency.view());
+    append_json_string(out, venue_key(b.venue, b.currency.view()));
     out += ": {\"available\": \"" + b.available.to_string() + "\", \"locked\": \"" +
            b.locked.to_string() + "\"}";
   }

@@ -27,6 +27,7 @@ enum class DecodeStatus : std::uint8_t {
   unknown_instrument,     // market not registered (and the decoder may not add it)
   too_many_levels,        // more book levels than kMaxBookLevels
   too_many_assets,        // more balances than kMaxAssetsPerEvent
+  too_many_events,        // one frame carries more events than the decoder's batch capacity
   kCount
 };
 
@@ -53,6 +54,7 @@ inline constexpr std::size_t kDecodeStatusCount = static_cast<std::size_t>(Decod
     case DecodeStatus::unknown_instrument: return "unknown_instrument";
     case DecodeStatus::too_many_levels: return "too_many_levels";
     case DecodeStatus::too_many_assets: return "too_many_assets";
+    case DecodeStatus::too_many_events: return "too_many_events";
     case DecodeStatus::kCount: break;
   }
   return "?";

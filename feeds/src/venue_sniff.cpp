@@ -71,10 +71,11 @@ Venue recognise_venue(FrameView frame) noexcept {
   const std::size_t open = i;
   i = skip_spaces(text, i + 1);
   if (i < text.size() && text[i] == '"') {
-    // Fast path: the first key, when it has no escape.
+    // Fast path: the first key, when it has no escape and is followed by its colon.
     const std::size_t end = skip_string(text, i);
+    const std::size_t colon = skip_spaces(text, end);
     const std::string_view key = text.substr(i + 1, end > i + 1 ? end - i - 2 : 0);
-    if (key.find('\\') == std::string_view::npos) {
+    if (colon < text.size() && text[colon] == ':' && key.find('\\') == std::string_view::npos) {
       const Venue v = venue_of_key(key);
       if (v != Venue::unknown) return v;
     }

@@ -317,6 +317,18 @@ std::vector<BadFrame> bad_frames() {
        "data.qty"},
       {"negative level qty", with(kBook, R"("5000")", R"("-5000")"), DecodeStatus::bad_number,
        "data.asks"},
+      // Issue #8: a level at a zero or negative price is no level (it would sort as the worst bid
+      // or the best ask); the field names the price.
+      {"zero ask price", with(kBook, R"("695.5")", R"("0")"), DecodeStatus::bad_number,
+       "data.asks[].price"},
+      {"zero bid price spelled 0.000", with(kBook, R"("687.4")", R"("0.000")"),
+       DecodeStatus::bad_number, "data.bids[].price"},
+      {"zero ask price as a bare number", with(kBook, R"("695.5")", "0"), DecodeStatus::bad_number,
+       "data.asks[].price"},
+      {"negative ask price", with(kBook, R"("695.5")", R"("-695.5")"), DecodeStatus::bad_number,
+       "data.asks[].price"},
+      {"negative bid price", with(kBook, R"("687.4")", R"("-687.4")"), DecodeStatus::bad_number,
+       "data.bids[].price"},
       {"negative timestamp", with(kTrade, "1693560450996,", "-1693560450996,"),
        DecodeStatus::bad_number, "data.timestamp"},
       {"timestamp in seconds past int64 ns", with(kTrade, "1693560450996,", "999999999999,"),

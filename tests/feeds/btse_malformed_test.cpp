@@ -13,12 +13,14 @@
 #include "support/btse_harness.hpp"
 #include "support/coinone_harness.hpp"
 #include "support/event_compare.hpp"
+#include "support/json_rewrite.hpp"
 
 namespace mde {
 namespace {
 
 using test::BtseHarness;
 using test::events_equal;
+using test::with;
 
 constexpr std::string_view kFile = "btse_protocol_frames.jsonl";
 
@@ -32,16 +34,6 @@ constexpr std::string_view kAck = R"({"event":"subscribe","channel":["update:BTC
 constexpr std::string_view kError =
     R"({"severity":"ERROR","errors":[{"arg":"update:BTCC-USD_0","error":{"code":1000,"message":"m"}}]})";
 
-// `base` with its one occurrence of `from` replaced by `to`.
-std::string with(std::string_view base, std::string_view from, std::string_view to) {
-  std::string s(base);
-  const auto at = s.find(from);
-  if (at == std::string::npos || s.find(from, at + 1) != std::string::npos) {
-    throw std::runtime_error("with(): '" + std::string(from) + "' must occur exactly once");
-  }
-  s.replace(at, from.size(), to);
-  return s;
-}
 
 // The second trade of kTrades, with `from` replaced: the first trade stays valid, so a decoder
 // that emitted as it went would leak it.

@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace mde::test {
 
@@ -15,6 +17,18 @@ Json reversed(const Json& j);
 
 // The top-level key `key` moved to the end (e.g. response_type after data).
 std::string moved_last(const std::string& frame, const std::string& key);
+
+// `base` with its one occurrence of `from` replaced by `to`; throws unless `from` occurs exactly
+// once (a test that edits the wrong place, or nothing, must not pass).
+inline std::string with(std::string_view base, std::string_view from, std::string_view to) {
+  std::string s(base);
+  const auto at = s.find(from);
+  if (at == std::string::npos || s.find(from, at + 1) != std::string::npos) {
+    throw std::runtime_error("with(): '" + std::string(from) + "' must occur exactly once");
+  }
+  s.replace(at, from.size(), to);
+  return s;
+}
 
 // Unknown keys of every JSON type added to every object, before and after the known ones.
 Json with_unknown_keys(const Json& j);

@@ -12,11 +12,6 @@ namespace mde::btse {
 
 namespace {
 
-using json::bits;
-using json::Format;
-using json::KeySpec;
-using json::SeenKeys;
-
 enum BookKey { kBids, kAsks, kSeqNum, kPrevSeqNum, kType, kTimestamp, kSymbol };
 constexpr KeySpec kBookKeys[] = {{"bids", "bids"},     {"asks", "asks"},
                                  {"seqNum", "seqNum"}, {"prevSeqNum", "prevSeqNum"},

@@ -14,16 +14,13 @@ namespace mde::btse {
 
 namespace {
 
-using json::bits;
-using json::Format;
-using json::KeySpec;
-using json::SeenKeys;
-
 enum Top { kTopic, kData, kEvent, kChannel, kSeverity, kErrors, kSuccess };
 constexpr KeySpec kTopKeys[] = {{"topic", "topic"},       {"data", "data"},
                                 {"event", "event"},       {"channel", "channel"},
                                 {"severity", "severity"}, {"errors", "errors"},
                                 {"success", "success"}};
+constexpr const char* kTopNames[] = {"topic",    "data",   "event",  "channel",
+                                     "severity", "errors", "success"};
 
 enum ErrorEntryKey { kErrArg, kErrError };
 constexpr KeySpec kErrorEntryKeys[] = {{"arg", "arg"}, {"error", "error"}};
@@ -147,7 +144,6 @@ ParsedControl* Decoder::Impl::next_control(const char* field, DecodeResult& r) n
 }
 
 DecodeResult Decoder::Impl::parse(FrameView frame) noexcept {
-  const char* field_name = "";
   out.kind = FrameKind::none;
   out.bid_count = out.ask_count = out.trade_count = out.control_count = 0;
   if (frame.size == 0) return {DecodeStatus::empty_input};
@@ -164,61 +160,42 @@ DecodeResult Decoder::Impl::parse(FrameView frame) noexcept {
   if (auto e = parser.iterate(frame.data, frame.size, frame.size + kFramePadding).get(doc)) {
     return {json::map_error(e)};
   }
-  od::object root;
-  if (auto e = doc.get_object().get(root)) {
-    return {e == simdjson::INCORRECT_TYPE ? DecodeStatus::not_an_object : json::map_error(e)};
+  od::value root;
+  if (auto e = doc.get_value().get(root)) {
+    return {e == simdjson::SCALAR_DOCUMENT_AS_VALUE ? DecodeStatus::not_an_object
+                                                    : json::map_error(e)};
   }
 
   Topic topic;
   std::string_view event;
   bool data_done = false;
+  DecodeResult data_result;  // failures inside `data` keep their own field name
   SeenKeys seen;
-  for (auto fr : root) {
-    if (auto e = fr.error()) return {json::map_error(e)};
-    od::field&& f = std::move(fr).value_unsafe();
-    const int index = json::find_key(kTopKeys, json::load_key(json::key_view(f)),
-                                     Format::long_keys);
-    od::value v = f.value();
-    if (index < 0) {
-      MDE_TRY(json::skip_bounded(v));
-      continue;
-    }
-    field_name = kTopKeys[index].long_key.data();
-    if (!seen.mark(index)) return {DecodeStatus::duplicate_field, field_name};
-    bool is_null;  // null means absent, as everywhere
-    MDE_TRY(json::check_null(v, is_null));
-    if (is_null) {
-      seen.mark_null(index);
-      continue;
-    }
+  const DecodeResult top = json::for_each_field(
+      root, kTopKeys, kTopNames, Format::long_keys, "", seen,
+      [&](int index, od::value& v) -> DecodeStatus {
     std::string_view text;
     switch (index) {
       case kTopic:
-        MDE_TRY(json::read_token(v, text));
+        if (auto st = json::read_token(v, text); st != DecodeStatus::ok) return st;
         topic = classify_topic(text);
-        if (topic.kind == TopicKind::unknown || topic.kind == TopicKind::book_l1) {
-          return {DecodeStatus::unknown_channel, field_name};
-        }
-        break;
+        // L1 frames carry no sequence number: not decoded (use update: for the touch).
+        return topic.kind == TopicKind::unknown || topic.kind == TopicKind::book_l1
+                   ? DecodeStatus::unknown_channel
+                   : DecodeStatus::ok;
       case kData:
-        if (seen.has(kTopic)) {
-          if (DecodeResult r = parse_data(v, topic.kind); !r.ok()) return r;
-          data_done = true;
-        } else {
-          MDE_TRY(json::skip_bounded(v));
-        }
-        break;
-      case kEvent:
-        MDE_TRY(json::read_token(v, event));
-        break;
-      case kSeverity:
-        MDE_TRY(json::read_text(v, text));
-        break;
+        if (!seen.has(kTopic)) return json::skip_bounded(v);
+        data_result = parse_data(v, topic.kind);
+        data_done = data_result.ok();
+        return data_result.status;
+      case kEvent: return json::read_token(v, event);
+      case kSeverity: return json::read_text(v, text);
       default:  // channel, errors, success: read after the rewind, once the frame's kind is known
-        MDE_TRY(json::skip_bounded(v));
-        break;
+        return json::skip_bounded(v);
     }
-  }
+  });
+  if (!data_result.ok()) return data_result;
+  if (!top.ok()) return top;
   // Nothing may follow the top-level object.
   const char* trailing;
   if (doc.current_location().get(trailing) == simdjson::SUCCESS) {
@@ -229,7 +206,7 @@ DecodeResult Decoder::Impl::parse(FrameView frame) noexcept {
   auto reread = [&](Top key, od::value& v) -> DecodeResult {
     doc.rewind();
     if (auto e = doc.find_field_unordered(kTopKeys[key].long_key).get(v)) {
-      return {json::map_error(e), kTopKeys[key].long_key.data()};
+      return {json::map_error(e), kTopNames[key]};
     }
     return {};
   };

@@ -20,6 +20,10 @@
 namespace mde::btse {
 
 namespace od = simdjson::ondemand;
+using json::bits;
+using json::Format;
+using json::KeySpec;
+using json::SeenKeys;
 
 // What a topic string names: "update:BTC-USD_0" -> book, BTC-USD.
 enum class TopicKind : std::uint8_t { unknown, book, book_l1, trades };

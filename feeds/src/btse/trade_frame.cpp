@@ -13,11 +13,6 @@ namespace mde::btse {
 
 namespace {
 
-using json::bits;
-using json::Format;
-using json::KeySpec;
-using json::SeenKeys;
-
 enum TradeKey { kSymbol, kSide, kSize, kPrice, kTradeId, kTimestamp };
 constexpr KeySpec kTradeKeys[] = {{"symbol", "symbol"},   {"side", "side"},
                                   {"size", "size"},       {"price", "price"},

@@ -53,9 +53,64 @@ constexpr std::size_t kScanDedupeLimit = 32;
   }
 }
 
-[[nodiscard]] inline std::size_t price_hash(std::int64_t price) noexcept {
+// Fast path for one decimal as the venue spells it ("59249.0", "0.06865"): plain digits, at most
+// 10 before the point (so the mantissa cannot overflow), up to the closing quote; parsed while
+// scanning, and equal to what Decimal::parse makes of the same text. False, with `p` untouched,
+// for anything else: the general path then reads it and names what is wrong.
+[[nodiscard, gnu::always_inline]] inline bool fast_quoted_decimal(const char*& p, const char* end,
+                                                                 Decimal& out) noexcept {
+  const char* q = p;
+  std::uint64_t m = 0;
+  for (; q < end && static_cast<unsigned char>(*q - '0') < 10; ++q) {
+    m = m * 10 + static_cast<std::uint64_t>(*q - '0');
+  }
+  if (q == p || q - p > 10) return false;
+  int frac = 0;
+  if (q < end && *q == '.') {
+    const char* const frac_begin = ++q;
+    for (; q < end && static_cast<unsigned char>(*q - '0') < 10; ++q) {
+      if (frac < Decimal::kScale) {
+        m = m * 10 + static_cast<std::uint64_t>(*q - '0');
+        ++frac;
+      } else if (*q != '0') {
+        return false;
+      }
+    }
+    if (q == frac_begin) return false;
+  }
+  if (q == end || *q != '"') return false;
+  out = Decimal::from_mantissa(static_cast<std::int64_t>(
+      m * detail::kPow10Table<std::uint64_t, Decimal::kScale>[Decimal::kScale - frac]));
+  p = q + 1;
+  return true;
+}
+
+// A whole level written the venue's way, `["<decimal>","<decimal>"]` with no spaces or escapes,
+// read straight from the bytes (`p` at its '['; nothing is read at or past `end`). Most of a
+// book frame is these; the On-Demand iterator then steps over the array unread. False for any
+// other spelling, which the general path handles.
+[[nodiscard, gnu::always_inline]] inline bool fast_pair(const char* p, const char* end,
+                                                       PriceLevel& level) noexcept {
+  if (end - p < 9 || p[1] != '"') return false;  // ["1","1"]
+  p += 2;
+  if (!fast_quoted_decimal(p, end, level.price)) return false;
+  if (end - p < 2 || p[0] != ',' || p[1] != '"') return false;
+  p += 2;
+  if (!fast_quoted_decimal(p, end, level.qty)) return false;
+  return p < end && *p == ']';
+}
+
+// log2 of the price-index slots used for `n` entries: at least twice n, so probes stay short, and
+// no more, so a 50-level side touches 2 KB of the index, not all of it.
+[[nodiscard]] inline unsigned index_bits(std::size_t n) noexcept {
+  unsigned bits = 6;
+  while ((std::size_t{1} << bits) < 2 * n) ++bits;
+  return bits;
+}
+
+[[nodiscard]] inline std::size_t price_hash(std::int64_t price, unsigned bits) noexcept {
   return static_cast<std::size_t>((static_cast<std::uint64_t>(price) * 0x9E3779B97F4A7C15ull) >>
-                                  (64 - 11));
+                                  (64 - bits));
 }
 
 }  // namespace
@@ -71,22 +126,24 @@ DecodeResult Decoder::Impl::parse_side(od::value side, PriceLevel* levels, std::
     od::value lv;
     if (auto e = std::move(er).get(lv)) return {json::map_error(e), name};
     if (n == kMaxEntriesPerSide) return {DecodeStatus::too_many_levels, name};
-    od::array pair;
-    if (auto e = lv.get_array().get(pair)) return {json::map_error(e), name};
     PriceLevel& level = wire[n];
-    std::size_t items = 0;
-    for (auto ir : pair) {
-      od::value iv;
-      if (auto e = std::move(ir).get(iv)) return {json::map_error(e), name};
-      if (items == 2) return {DecodeStatus::wrong_type, name};  // not a [price, size] pair
-      const char* const item_name = items == 0 ? price_name : size_name;
-      Decimal& target = items == 0 ? level.price : level.qty;
-      if (DecodeStatus s = read_string_decimal(iv, target); s != DecodeStatus::ok) {
-        return {s, item_name};
+    if (!fast_pair(lv.raw_json_token().data(), frame_end, level)) {
+      od::array pair;
+      if (auto e = lv.get_array().get(pair)) return {json::map_error(e), name};
+      std::size_t items = 0;
+      for (auto ir : pair) {
+        od::value iv;
+        if (auto e = std::move(ir).get(iv)) return {json::map_error(e), name};
+        if (items == 2) return {DecodeStatus::wrong_type, name};  // not a [price, size] pair
+        const char* const item_name = items == 0 ? price_name : size_name;
+        Decimal& target = items == 0 ? level.price : level.qty;
+        if (DecodeStatus s = read_string_decimal(iv, target); s != DecodeStatus::ok) {
+          return {s, item_name};
+        }
+        ++items;
       }
-      ++items;
+      if (items != 2) return {DecodeStatus::wrong_type, name};
     }
-    if (items != 2) return {DecodeStatus::wrong_type, name};
     // A level at a zero or negative price, or of a negative size, is never a book level.
     if (level.price.mantissa() <= 0) return {DecodeStatus::bad_number, price_name};
     if (level.qty.is_negative()) return {DecodeStatus::bad_number, size_name};
@@ -108,18 +165,17 @@ std::size_t Decoder::Impl::dedupe(PriceLevel* wire, std::size_t n,
       else wire[w++] = wire[i];
     }
   } else {
-    static_assert(std::size_t{1} << 11 == kPriceSlots, "price_hash yields 11 bits");
     if (++generation == 0) {  // wrapped: forget every slot once
       std::memset(static_cast<void*>(price_slots.get()), 0, kPriceSlots * sizeof(PriceSlot));
       generation = 1;
     }
     PriceSlot* const slots = price_slots.get();
+    const unsigned bits = index_bits(n);
+    const std::size_t mask = (std::size_t{1} << bits) - 1;  // <= kPriceSlots - 1
     for (std::size_t i = 0; i < n; ++i) {
       const std::int64_t price = wire[i].price.mantissa();
-      std::size_t s = price_hash(price);
-      while (slots[s].generation == generation && slots[s].price != price) {
-        s = (s + 1) & (kPriceSlots - 1);
-      }
+      std::size_t s = price_hash(price, bits);
+      while (slots[s].generation == generation && slots[s].price != price) s = (s + 1) & mask;
       if (slots[s].generation == generation) {
         wire[slots[s].index].qty = wire[i].qty;
       } else {

@@ -156,6 +156,7 @@ DecodeResult Decoder::Impl::parse(FrameView frame) noexcept {
     return {};
   }
 
+  frame_end = frame.data + frame.size;
   od::document doc;
   if (auto e = parser.iterate(frame.data, frame.size, frame.size + kFramePadding).get(doc)) {
     return {json::map_error(e)};

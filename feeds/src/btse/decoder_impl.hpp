@@ -71,6 +71,9 @@ struct Decoder::Impl {
   DecoderOptions options;
   ParsedFrame& out;
 
+  // End of the frame being parsed: the fast level reader never reads at or past it.
+  const char* frame_end = nullptr;
+
   // The last market resolved (ids never change once handed out).
   InstrumentName cached_symbol{};
   InstrumentId cached_id = kNoInstrument;

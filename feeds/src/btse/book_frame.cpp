@@ -88,16 +88,18 @@ constexpr std::size_t kScanDedupeLimit = 32;
 // A whole level written the venue's way, `["<decimal>","<decimal>"]` with no spaces or escapes,
 // read straight from the bytes (`p` at its '['; nothing is read at or past `end`). Most of a
 // book frame is these; the On-Demand iterator then steps over the array unread. False for any
-// other spelling, which the general path handles.
+// other spelling, which the general path handles. (Reading a whole side this way, and letting
+// the iterator skip it, measured no faster.)
 [[nodiscard, gnu::always_inline]] inline bool fast_pair(const char* p, const char* end,
                                                        PriceLevel& level) noexcept {
-  if (end - p < 9 || p[1] != '"') return false;  // ["1","1"]
-  p += 2;
-  if (!fast_quoted_decimal(p, end, level.price)) return false;
-  if (end - p < 2 || p[0] != ',' || p[1] != '"') return false;
-  p += 2;
-  if (!fast_quoted_decimal(p, end, level.qty)) return false;
-  return p < end && *p == ']';
+  const char* q = p;
+  if (end - q < 9 || q[0] != '[' || q[1] != '"') return false;  // ["1","1"]
+  q += 2;
+  if (!fast_quoted_decimal(q, end, level.price)) return false;
+  if (end - q < 2 || q[0] != ',' || q[1] != '"') return false;
+  q += 2;
+  if (!fast_quoted_decimal(q, end, level.qty)) return false;
+  return q != end && *q == ']';
 }
 
 // log2 of the price-index slots used for `n` entries: at least twice n, so probes stay short, and

@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mde/core/decimal.hpp"
 #include "mde/feeds/exact_number.hpp"
@@ -185,6 +186,57 @@ TEST(BtseNumbers, TradeSizesAndPricesSurviveTheFrameExactly) {
     EXPECT_EQ(h.event().trade.qty, size) << frame;
     EXPECT_EQ(h.event().trade.price, price) << frame;
   }
+}
+
+// A decimal text the way a venue might spell it: 1 to 11 integer digits (leading zeros too), 0 to
+// 10 fractional digits (so some are too precise), sometimes trailing zeros.
+std::string random_decimal_text(std::mt19937_64& rng) {
+  std::string s;
+  const int int_digits = 1 + static_cast<int>(rng() % 11);
+  for (int i = 0; i < int_digits; ++i) s.push_back(static_cast<char>('0' + rng() % 10));
+  const int frac_digits = static_cast<int>(rng() % 11);
+  if (frac_digits > 0) {
+    s.push_back('.');
+    for (int i = 0; i < frac_digits; ++i) s.push_back(static_cast<char>('0' + rng() % 10));
+  }
+  if (rng() % 4 == 0) s.append(rng() % 3, '0');
+  return s;
+}
+
+TEST(BtseNumbers, BookLevelsReadTheSameOnTheFastAndTheGeneralPath) {
+  // Compact levels take the byte-level fast path; a space inside the pair sends a level down the
+  // general On-Demand path. Both must agree with Decimal::parse, in value and in rejection.
+  BtseHarness h;
+  std::mt19937_64 rng(13);
+  int accepted = 0;
+  for (int i = 0; i < 20'000; ++i) {
+    const std::string price = random_decimal_text(rng);
+    const std::string size = random_decimal_text(rng);
+    auto frame = [&](std::string_view sep) {
+      std::string f = R"({"topic":"update:BTC-USD_0","data":{"bids":[[")";
+      f.append(price).append("\"").append(sep).append(",\"").append(size);
+      f.append(R"("]],"seqNum":2,"prevSeqNum":1,"type":"delta","timestamp":1565135165600,"symbol":"BTC-USD"}})");
+      return f;
+    };
+    Decimal p = Decimal::from_mantissa(0);
+    Decimal q = Decimal::from_mantissa(0);
+    const bool valid = Decimal::parse(price, p) == DecimalError::ok &&
+                       Decimal::parse(size, q) == DecimalError::ok && p.mantissa() > 0;
+    const DecodeResult fast = h.decode(frame(""));
+    const std::vector<Event> fast_events = h.events();
+    const DecodeResult general = h.decode(frame(" "));
+    ASSERT_EQ(fast.ok(), valid) << price << " " << size;
+    ASSERT_EQ(general.status, fast.status) << price << " " << size;
+    ASSERT_STREQ(general.field, fast.field) << price << " " << size;
+    if (!valid) continue;
+    ++accepted;
+    ASSERT_EQ(fast_events.size(), 1u);
+    EXPECT_EQ(fast_events[0].book.bids[0].price, p) << price;
+    EXPECT_EQ(fast_events[0].book.bids[0].qty, q) << size;
+    EXPECT_EQ(h.event().book.bids[0].price, p) << price;
+    EXPECT_EQ(h.event().book.bids[0].qty, q) << size;
+  }
+  EXPECT_GT(accepted, 5'000);
 }
 
 }  // namespace

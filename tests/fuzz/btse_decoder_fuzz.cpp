@@ -18,15 +18,12 @@
 #include "mde/core/instrument.hpp"
 #include "mde/feeds/btse/decoder.hpp"
 #include "mde/feeds/venue_sniff.hpp"
+#include "fuzz_support.hpp"
 
 namespace {
 
 using namespace mde;
-
-#define MDE_FUZZ_CHECK(cond)       \
-  do {                             \
-    if (!(cond)) __builtin_trap(); \
-  } while (0)
+using fuzz::same_event;
 
 // Enough for the largest frame the decoder accepts (1024 trades) plus a margin it must not use.
 constexpr std::size_t kSinkCapacity = btse::kMaxTradesPerFrame + 64;
@@ -142,43 +139,6 @@ void check_events(Fuzzer& f, const PoisonedSink& sink) {
   if (n > 0 && events[0].header.kind == EventKind::trade) MDE_FUZZ_CHECK(n <= btse::kMaxTradesPerFrame);
   if (n > 0 && events[0].header.kind == EventKind::control) {
     MDE_FUZZ_CHECK(n <= btse::kMaxControlsPerFrame);
-  }
-}
-
-template <std::size_t N>
-bool same(const FixedString<N>& a, const FixedString<N>& b) {
-  return a.view() == b.view();
-}
-
-bool same_event(const Event& a, const Event& b) {
-  const EventHeader& x = a.header;
-  const EventHeader& y = b.header;
-  if (x.kind != y.kind || x.instrument != y.instrument || x.exchange_ns != y.exchange_ns ||
-      x.connection != y.connection) {
-    return false;
-  }
-  switch (x.kind) {
-    case EventKind::book: {
-      const BookUpdate& p = a.book;
-      const BookUpdate& q = b.book;
-      return p.id == q.id && p.prev_id == q.prev_id && p.action == q.action &&
-             p.part_flags == q.part_flags && p.bid_count == q.bid_count &&
-             p.ask_count == q.ask_count &&
-             std::memcmp(p.bids, q.bids, p.bid_count * sizeof(PriceLevel)) == 0 &&
-             std::memcmp(p.asks, q.asks, p.ask_count * sizeof(PriceLevel)) == 0;
-    }
-    case EventKind::trade:
-      return same(a.trade.id, b.trade.id) && a.trade.price == b.trade.price &&
-             a.trade.qty == b.trade.qty && a.trade.taker_side == b.trade.taker_side;
-    case EventKind::control: {
-      const Control& p = a.control;
-      const Control& q = b.control;
-      return p.type == q.type && p.channel == q.channel && p.topic_count == q.topic_count &&
-             p.error_code == q.error_code && same(p.session_id, q.session_id) &&
-             same(p.message, q.message) && same(p.field, q.field) && same(p.topic, q.topic);
-    }
-    default:
-      return false;
   }
 }
 

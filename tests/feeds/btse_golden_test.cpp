@@ -182,6 +182,8 @@ TEST(BtseGolden, PlainTextPongIsAControl) {
   ASSERT_TRUE(decodes(h, "pong", 1));
   expect_control(h.event(), ControlType::pong, Channel::none, "", kNoInstrument);
   EXPECT_EQ(h.event().control.error_code, 0);
+  ASSERT_TRUE(decodes(h, " pong\r\n", 1));  // as a text capture may keep it
+  EXPECT_EQ(h.event().control.type, ControlType::pong);
 }
 
 TEST(BtseGolden, LoginReplyConnectsTheOrderStream) {

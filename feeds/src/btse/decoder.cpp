@@ -34,11 +34,12 @@ constexpr const char* kErrorNames[] = {"errors[].error.code", "errors[].error.me
   return s.size() >= prefix.size() && json::same_short_text(s.substr(0, prefix.size()), prefix);
 }
 
-// The plain-text keepalive reply (not JSON), with the whitespace a text capture may leave.
+// The plain-text keepalive reply (not JSON), with the whitespace a text capture may leave
+// (recognise_venue() accepts the same).
 [[nodiscard]] bool is_pong(std::string_view text) noexcept {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
-    text.remove_suffix(1);
-  }
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!text.empty() && space(text.back())) text.remove_suffix(1);
+  while (!text.empty() && space(text.front())) text.remove_prefix(1);
   return text == "pong";
 }
 
@@ -148,7 +149,7 @@ DecodeResult Decoder::Impl::parse(FrameView frame) noexcept {
   out.bid_count = out.ask_count = out.trade_count = out.control_count = 0;
   if (frame.size == 0) return {DecodeStatus::empty_input};
   if (frame.size > options.max_frame_bytes) return {DecodeStatus::frame_too_large};
-  if (frame.size <= 6 && is_pong(frame.text())) {
+  if (frame.size <= 16 && is_pong(frame.text())) {
     DecodeResult r;
     ParsedControl* c = next_control("", r);
     c->type = ControlType::pong;

@@ -158,8 +158,18 @@ DecodeResult Decoder::Impl::parse_side(od::value side, PriceLevel* levels, std::
 std::size_t Decoder::Impl::dedupe(PriceLevel* wire, std::size_t n,
                                   PriceLevel* out_levels) noexcept {
   // 1. One entry per price, at its first position, with its last size (in place: w <= i).
+  // A side whose prices only rise or only fall (every snapshot: the venue sends its book sorted)
+  // cannot repeat one: one pass proves it.
+  bool rising = true;
+  bool falling = true;
+  for (std::size_t i = 1; i < n; ++i) {
+    rising &= wire[i - 1].price < wire[i].price;
+    falling &= wire[i - 1].price > wire[i].price;
+  }
   std::size_t w = 0;
-  if (n <= kScanDedupeLimit) {
+  if (rising || falling) {
+    w = n;
+  } else if (n <= kScanDedupeLimit) {
     for (std::size_t i = 0; i < n; ++i) {
       std::size_t j = 0;
       while (j < w && wire[j].price != wire[i].price) ++j;

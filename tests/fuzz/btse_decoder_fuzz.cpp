@@ -146,12 +146,8 @@ void check_events(Fuzzer& f, const PoisonedSink& sink) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static Fuzzer* const fuzzer = new Fuzzer();  // once; never freed (the process ends)
-  // Exactly the promised padding, filled with what a careless scanner would follow.
-  const std::unique_ptr<char[]> buffer(new char[size + kFramePadding]);
-  if (size != 0) std::memcpy(buffer.get(), data, size);
-  std::memset(buffer.get() + size, '"', kFramePadding / 2);
-  std::memset(buffer.get() + size + kFramePadding / 2, ']', kFramePadding / 2);
-  const FrameView frame{buffer.get(), size};
+  const fuzz::PaddedInput input(data, size, ']');
+  const FrameView frame = input.frame;
   (void)recognise_venue(frame);  // must not read past the frame or crash on anything
 
   fuzzer->first.count = 0;

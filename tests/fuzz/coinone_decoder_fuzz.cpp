@@ -110,14 +110,8 @@ void check_accepted(const Fuzzer& f, const Event& e) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static Fuzzer* const fuzzer = new Fuzzer();  // once; never freed (the process ends)
-  // Exactly the promised padding, so ASan reports any read past it. Its bytes are arbitrary
-  // (the padding is never interpreted), so fill them with something a careless scanner would
-  // follow: quotes and closing brackets.
-  const std::unique_ptr<char[]> buffer(new char[size + kFramePadding]);
-  if (size != 0) std::memcpy(buffer.get(), data, size);
-  std::memset(buffer.get() + size, '"', kFramePadding / 2);
-  std::memset(buffer.get() + size + kFramePadding / 2, '}', kFramePadding / 2);
-  const FrameView frame{buffer.get(), size};
+  const fuzz::PaddedInput input(data, size, '}');
+  const FrameView frame = input.frame;
 
   auto first = std::make_unique<Event>();
   auto second = std::make_unique<Event>();

@@ -4,11 +4,14 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <iterator>
+#include <memory>
 
 #include "mde/core/events.hpp"
 #include "mde/core/fixed_string.hpp"
+#include "mde/core/frame.hpp"
 
 namespace mde::fuzz {
 
@@ -16,6 +19,21 @@ namespace mde::fuzz {
   do {                       \
     if (!(cond)) __builtin_trap(); \
   } while (0)
+
+// The fuzzer's bytes with exactly the promised padding behind them, so ASan reports any read past
+// it. The padding's bytes are arbitrary (never interpreted), so they are filled with what a
+// careless scanner would follow: quotes, then `closer` (a closing bracket or brace).
+struct PaddedInput {
+  std::unique_ptr<char[]> buffer;
+  FrameView frame;
+
+  PaddedInput(const std::uint8_t* data, std::size_t size, char closer)
+      : buffer(new char[size + kFramePadding]), frame{buffer.get(), size} {
+    if (size != 0) std::memcpy(buffer.get(), data, size);
+    std::memset(buffer.get() + size, '"', kFramePadding / 2);
+    std::memset(buffer.get() + size + kFramePadding / 2, closer, kFramePadding / 2);
+  }
+};
 
 template <std::size_t N>
 bool same(const FixedString<N>& a, const FixedString<N>& b) {

@@ -224,10 +224,10 @@ DecodeResult Decoder::Impl::parse_book(od::value data) noexcept {
         side_result = parse_side(v, out.asks, out.ask_count, "data.asks", "data.asks[].price",
                                  "data.asks[].size");
         return side_result.status;
-      case kSeqNum: return json::read_u64(v, out.id);
-      case kPrevSeqNum: return json::read_u64(v, out.prev_id);
+      case kSeqNum: return read_seq(v, out.id);
+      case kPrevSeqNum: return read_seq(v, out.prev_id);
       case kType: return json::read_token(v, type);
-      case kTimestamp: return json::read_epoch_ns(v, ts);
+      case kTimestamp: return read_epoch(v, ts);
       case kSymbol: return json::read_token(v, symbol);
     }
     return DecodeStatus::ok;

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <climits>
 #include <memory>
 #include <string_view>
 
@@ -32,6 +33,38 @@ struct Topic {
   TopicKind kind = TopicKind::unknown;
   std::string_view symbol;  // empty when the topic names no market
 };
+
+// A non-negative JSON integer (seqNum, a timestamp) read straight from its token: the common
+// case, and a third of the cost of the general readers. Anything else (a string, a sign, a
+// fraction, 20 digits, a leading zero) goes to json::read_u64 / json::read_epoch_ns, which
+// decide it and name what is wrong.
+[[nodiscard, gnu::always_inline]] inline bool fast_uint(od::value& v, std::uint64_t& out) noexcept {
+  const std::string_view tok = json::trimmed_token(v);
+  if (tok.empty() || tok.size() > 19 || (tok[0] == '0' && tok.size() > 1)) return false;
+  std::uint64_t r = 0;
+  for (const char c : tok) {
+    const unsigned d = static_cast<unsigned char>(c - '0');
+    if (d > 9) return false;
+    r = r * 10 + d;
+  }
+  out = r;
+  return true;
+}
+
+[[nodiscard, gnu::always_inline]] inline DecodeStatus read_seq(od::value& v,
+                                                              std::uint64_t& out) noexcept {
+  return fast_uint(v, out) ? DecodeStatus::ok : json::read_u64(v, out);
+}
+
+[[nodiscard, gnu::always_inline]] inline DecodeStatus read_epoch(od::value& v,
+                                                                std::int64_t& ns) noexcept {
+  std::uint64_t raw;
+  if (fast_uint(v, raw) && raw <= static_cast<std::uint64_t>(INT64_MAX) &&
+      json::checked_epoch_to_ns(static_cast<std::int64_t>(raw), ns)) {
+    return DecodeStatus::ok;
+  }
+  return json::read_epoch_ns(v, ns);
+}
 
 [[nodiscard]] Topic classify_topic(std::string_view topic) noexcept;
 [[nodiscard]] Channel channel_of(TopicKind kind) noexcept;

@@ -95,7 +95,7 @@ DecodeResult Decoder::Impl::parse_trade(od::value element, ParsedTrade& pt) noex
         s = read_number_decimal(v, t.price);
         return s == DecodeStatus::ok && t.price.mantissa() <= 0 ? DecodeStatus::bad_number : s;
       case kTradeId: return read_trade_id(v, t.id);
-      case kTimestamp: return json::read_epoch_ns(v, ts);
+      case kTimestamp: return read_epoch(v, ts);
     }
     return s;
   });

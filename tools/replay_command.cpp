@@ -158,7 +158,7 @@ void print_summary(const Engine<CountingStrategy>& engine, const InstrumentRegis
   });
   std::printf("assets:\n");
   for (const Balance& b : engine.balances().all()) {
-    std::printf("  %-6s available=%s locked=%s\n", std::string(b.currency.view()).c_str(),
+    std::printf("  %-14s available=%s locked=%s\n", venue_key(b.venue, b.currency.view()).c_str(),
                 b.available.to_string().c_str(), b.locked.to_string().c_str());
   }
   std::printf("callbacks: book=%" PRIu64 " trade=%" PRIu64 " order=%" PRIu64 " asset=%" PRIu64

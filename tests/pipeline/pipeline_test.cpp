@@ -2,6 +2,7 @@
 // whatever the queue size; losses under the drop policy are counted and reported as staleness.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <stdexcept>
@@ -269,6 +270,51 @@ TEST(ReplayRuntime, BtseGapsAskForAResyncThatTheInputRecordsAndSnapshotsBringBoo
   EXPECT_GT(r.producer.resync_requests, 0u) << "the input never drained its resync ring";
   EXPECT_LE(r.producer.resync_requests, r.engine.resync_requests);
   EXPECT_GT(r.strategy.books_live_again, 0u) << "no fresh snapshot brought a book back";
+}
+
+// CPU time this process used, user + system, in ns.
+std::int64_t process_cpu_ns() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto ns = [](const timeval& t) {
+    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 +
+           static_cast<std::int64_t>(t.tv_usec) * 1'000;
+  };
+  return ns(u.ru_utime) + ns(u.ru_stime);
+}
+
+TEST(ReplayRuntime, APacedReplaySleepsThroughLongWaitsInsteadOfBurningACore) {
+  // Three frames 100 ms apart: at recorded pace the run lasts ~200 ms and is idle almost all of
+  // it. Spinning (or yielding in a loop) on either thread would cost about one core for the whole
+  // wait: CPU time close to the wall time.
+  std::string tmpl = ::testing::TempDir() + "mde-paced-XXXXXX";
+  const int fd = mkstemp(tmpl.data());
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  {
+    capture::CaptureWriter w;
+    ASSERT_EQ(w.open(tmpl), capture::WriteStatus::ok);
+    const std::string_view frame =
+        R"({"r":"DATA","c":"TRADE","d":{"qc":"KRW","tc":"XRP","i":"1693560563084003",)"
+        R"("t":1693560563084,"p":"688.3","q":"290.745","sm":false}})";
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_EQ(w.try_append(1'761'017'305'000'000'000 + i * 100'000'000LL, 0, frame),
+                capture::WriteStatus::ok);
+    }
+    ASSERT_EQ(w.try_close(), capture::WriteStatus::ok);
+  }
+  RunOptions options;
+  options.replay.pace = {replay::PaceMode::recorded, 1.0};
+  const std::int64_t cpu0 = process_cpu_ns();
+  const std::int64_t t0 = now_ns();
+  const RunResult r = replay_file(tmpl, options);
+  const std::int64_t wall = now_ns() - t0;
+  const std::int64_t cpu = process_cpu_ns() - cpu0;
+  ::unlink(tmpl.c_str());
+  EXPECT_EQ(r.producer.frames, 3u);
+  EXPECT_GE(wall, 190'000'000);
+  EXPECT_LT(cpu, wall / 3) << "cpu " << cpu / 1'000'000 << " ms over " << wall / 1'000'000
+                           << " ms of wall time";
 }
 
 TEST(ReplayRuntime, StopEndsAPacedRunPromptlyAndSaysItWasInterrupted) {

@@ -21,12 +21,16 @@ constexpr std::uint64_t kWarmupEvents = 10'000;
 struct WarmupThenCountStrategy {
   std::uint64_t events = 0;
   std::uint64_t allocations_at_warmup = 0;
-  std::int64_t spin_ns = 0;  // > 0: a consumer slower than the producer (drives the drop path)
+  // Events [warmup, warmup + slow_events) each spin this long: a consumer far slower than the
+  // producer for a while, which drives the drop path after warm-up.
+  std::int64_t spin_ns = 0;
+  std::uint64_t warmup = kWarmupEvents;
+  std::uint64_t slow_events = 0;
   Decimal best_bid_sum{};  // touches the views like a real strategy would
 
   void tick() noexcept {
-    if (++events == kWarmupEvents) allocations_at_warmup = test::allocation_counts().total();
-    if (spin_ns > 0) {
+    if (++events == warmup) allocations_at_warmup = test::allocation_counts().total();
+    if (spin_ns > 0 && events > warmup && events <= warmup + slow_events) {
       const std::int64_t until = now_ns() + spin_ns;
       while (now_ns() < until) cpu_relax();
     }
@@ -83,11 +87,13 @@ TEST(PipelineAllocation, MixedVenueReplayWithDropsRejectionsAndResyncsAllocatesN
   o.btse.cross_ppm = 2'000;
   const test::VenueCapture capture(o, kFrames);
   WarmupThenCountStrategy strategy;
-  strategy.spin_ns = 300;
+  strategy.warmup = 2'000;
+  strategy.spin_ns = 2'000;
+  strategy.slow_events = 3'000;
   RunOptions options;
   options.reader_cpus = {-1};
   options.core_cpu = -1;
-  options.queue_capacity = 16;
+  options.queue_capacity = 1024;
   options.replay.full_queue = FullQueuePolicy::drop;
   options.replay.measure = true;
   ReplayRuntime<WarmupThenCountStrategy> pipeline(strategy, {capture.path()}, options);
@@ -95,7 +101,8 @@ TEST(PipelineAllocation, MixedVenueReplayWithDropsRejectionsAndResyncsAllocatesN
   const std::uint64_t allocations_at_end = test::allocation_counts().total();
 
   const replay::ProducerStats& p = pipeline.input(0).stats();
-  ASSERT_GE(strategy.events, kWarmupEvents) << "warm-up never finished: nothing was measured";
+  ASSERT_GE(strategy.events, strategy.warmup + strategy.slow_events + 10'000)
+      << "too little was delivered after warm-up to measure";
   EXPECT_EQ(p.frames, kFrames + capture.malformed());
   EXPECT_EQ(p.rejected, capture.malformed()) << "every injected bad frame is rejected, no other";
   EXPECT_GT(p.dropped, 0u) << "the drop path never ran";

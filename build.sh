@@ -2,11 +2,10 @@
 # The project's one build helper. Usage:
 #   ./build.sh demo    install missing Debian packages, build Release, run the offline demo
 #   ./build.sh test    install missing packages, build, run every test: Release (-Werror);
-#                      Debug (assertions on) from a copy of the repository alone; mde as an
-#                      add_subdirectory subproject; the example strategy project against the
-#                      installed package; ASan+UBSan over the decoder/core tests, TSan over the
-#                      pipeline tests, and a bounded libFuzzer run of the decoder when clang is
-#                      installed
+#                      ASan+UBSan with assertions on, from a copy of the repository alone; mde as
+#                      an add_subdirectory subproject; the example strategy project against the
+#                      installed package; TSan over the queue, session and pipeline tests, and a
+#                      bounded libFuzzer run of each decoder when clang is installed
 #   ./build.sh bench   build Release and run the benchmarks (figures for docs/PERFORMANCE.md)
 #   ./build.sh deps    only install missing packages
 # Environment: MDE_FUZZ_SECONDS (default 60), MDE_JOBS (default: nproc), MDE_PORTABLE=1 for a
@@ -81,8 +80,9 @@ copy_repo() {
 }
 
 # The engine as others get it, from a copy of the repository alone in a temporary directory (so a
-# test or a build reading anything outside the repository fails here): the test suite in Debug,
-# which also runs the debug-only checks (the queues' single-producer/consumer role asserts);
+# test or a build reading anything outside the repository fails here): the test suite under
+# ASan+UBSan with assertions on, which also runs the debug-only checks (the queues'
+# single-producer/consumer role asserts);
 # mde as an add_subdirectory subproject; the example strategy project built with find_package
 # against the engine installed from build/release.
 embedding_tests() {
@@ -93,14 +93,18 @@ embedding_tests() {
   mkdir "$src"
   copy_repo "$src"
 
-  log "tests in Debug (assertions on), from a copy of the repository alone"
-  cmake -S "$src" -B "$tmp/debug" -G Ninja -DMDE_NATIVE="$NATIVE" -DCMAKE_BUILD_TYPE=Debug \
+  # One configuration proves three things: the suite passes from the repository's own files alone
+  # (no ../shared beside the copy), under AddressSanitizer + UndefinedBehaviorSanitizer, and with
+  # assertions on (no NDEBUG), so the queues' debug-only single-producer/consumer checks run.
+  log "tests under ASan+UBSan with assertions on, from a copy of the repository alone"
+  cmake -S "$src" -B "$tmp/asan" -G Ninja -DMDE_NATIVE="$NATIVE" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g" -DMDE_SANITIZE=address,undefined \
     -DMDE_WERROR=ON -DMDE_BUILD_BENCH=OFF -DMDE_BUILD_TOOLS=OFF -DMDE_INSTALL=OFF >/dev/null
-  cmake --build "$tmp/debug" -j "$JOBS"
-  run_ctest "$tmp/debug"
+  cmake --build "$tmp/asan" -j "$JOBS"
+  ASAN_OPTIONS=detect_leaks=1 run_ctest "$tmp/asan"
   local debug_only
-  debug_only=$(ctest --test-dir "$tmp/debug" -N -R DebugBuilds | grep -c 'Test *#' || true)
-  [ "$debug_only" -gt 0 ] || { echo "the Debug build has no debug-only tests" >&2; exit 1; }
+  debug_only=$(ctest --test-dir "$tmp/asan" -N -R DebugBuilds | grep -c 'Test *#' || true)
+  [ "$debug_only" -gt 0 ] || { echo "the assertions-on build has no debug-only tests" >&2; exit 1; }
 
   log "mde as a subproject (add_subdirectory), without test or benchmark packages"
   local off=()
@@ -154,12 +158,6 @@ test_all() {
   run_ctest build/release
 
   embedding_tests
-
-  log "tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-  configure build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMDE_SANITIZE=address,undefined \
-    -DMDE_BUILD_BENCH=OFF -DMDE_BUILD_TOOLS=OFF
-  cmake --build build/asan -j "$JOBS"
-  ASAN_OPTIONS=detect_leaks=1 run_ctest build/asan
 
   if ctest --test-dir build/release -N -L '^pipeline$' 2>/dev/null | grep -q 'Total Tests: [1-9]'; then
     log "queue and pipeline tests under ThreadSanitizer"

@@ -10,8 +10,8 @@
 // for these frames; the benchmark checks that equality before timing.
 //
 // Benchmark code, not a second decoder: book and trade frames only, at most kDomLevels entries a
-// side (split into kMaxBookLevels parts as the decoder does), less checking than the shipped decoder (no duplicate-key or
-// trailing-content rejection). Every shortcut favours the competitor.
+// side (split into kMaxBookLevels parts as the decoder does), less checking than the shipped
+// decoder (no duplicate-key or trailing-content rejection). Every shortcut favours the competitor.
 #pragma once
 
 #include <algorithm>

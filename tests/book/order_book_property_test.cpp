@@ -114,7 +114,8 @@ struct Model {
         std::set<std::int64_t> seen;
         for (std::size_t i = 0; i < n; ++i) {
           if (in[i].qty.is_negative()) return true;
-          if (in[i].qty.mantissa() > 0 && !seen.insert(static_cast<std::int64_t>(in[i].price.mantissa())).second) return true;
+          const auto price = static_cast<std::int64_t>(in[i].price.mantissa());
+          if (in[i].qty.mantissa() > 0 && !seen.insert(price).second) return true;
         }
         return false;
       };
@@ -289,8 +290,9 @@ class Generator {
   // Splits an update into BookUpdate parts of at most kMaxBookLevels levels a side (sometimes
   // fewer), shuffling each delta part so that a part's inserts may come before its deletes.
   std::vector<BookUpdate> parts(const Update& in) {
-    const std::size_t chunk = chance(200) ? static_cast<std::size_t>(uniform(1, static_cast<std::int64_t>(kMaxBookLevels)))
-                                            : kMaxBookLevels;
+    constexpr auto kLevels = static_cast<std::int64_t>(kMaxBookLevels);
+    const std::size_t chunk =
+        chance(200) ? static_cast<std::size_t>(uniform(1, kLevels)) : kMaxBookLevels;
     const std::size_t n = std::max<std::size_t>(
         {1, (in.bids.size() + chunk - 1) / chunk, (in.asks.size() + chunk - 1) / chunk});
     std::vector<BookUpdate> out(n);

@@ -27,7 +27,8 @@ struct Entry {
 
 // The generator's mantissas are far inside an int64: the decoded ones compare as such.
 Entry entry(const PriceLevel& l) {
-  return {static_cast<std::int64_t>(l.price.mantissa()), static_cast<std::int64_t>(l.qty.mantissa())};
+  return {static_cast<std::int64_t>(l.price.mantissa()),
+          static_cast<std::int64_t>(l.qty.mantissa())};
 }
 
 std::string text(std::int64_t mantissa, std::mt19937_64& rng) {
@@ -137,7 +138,8 @@ TEST(BtseLargeDelta, TwoHundredEntriesASideTravelAsSevenPartsWithTheirFlags) {
     EXPECT_EQ(h.event(i).book.bid_count, count);
     EXPECT_EQ(h.event(i).book.ask_count, count);
     EXPECT_EQ(h.event(i).header.instrument, h.id("BTC-USD"));
-    const unsigned flags = (i < 6 ? unsigned{kBookPartMore} : 0u) | (i > 0 ? unsigned{kBookPartContinued} : 0u);
+    const unsigned flags =
+        (i < 6 ? unsigned{kBookPartMore} : 0u) | (i > 0 ? unsigned{kBookPartContinued} : 0u);
     EXPECT_EQ(h.event(i).book.part_flags, flags) << i;
   }
   std::vector<Entry> got_bids, got_asks;

@@ -172,7 +172,9 @@ TEST(BtseNumbers, ATradeSizePastTheOldInt64RangeDecodesExactly) {
   EXPECT_EQ(h.event().trade.price.to_string(), "0.00001234");
   // A book level of that size, as the venue spells it (a quoted decimal; the fast path's
   // 10-digit limit sends it down the general path).
-  ASSERT_TRUE(h.decode(R"({"topic":"update:BTC-USD_0","data":{"bids":[["0.0001","150000000000.1234"]],"seqNum":2,"prevSeqNum":1,"type":"delta","timestamp":1565135165600,"symbol":"BTC-USD"}})").ok());
+  const std::string book =
+      R"({"topic":"update:BTC-USD_0","data":{"bids":[["0.0001","150000000000.1234"]],"seqNum":2,"prevSeqNum":1,"type":"delta","timestamp":1565135165600,"symbol":"BTC-USD"}})";
+  ASSERT_TRUE(h.decode(book).ok());
   EXPECT_EQ(h.event().book.bids[0].qty.to_string(), "150000000000.1234");
 }
 

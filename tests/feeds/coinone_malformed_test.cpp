@@ -458,7 +458,8 @@ TEST(CoinoneMalformed, TheBaseFramesThemselvesAreGood) {
     const DecodeResult r = h.decode(f);
     EXPECT_TRUE(r.ok()) << to_string(r.status) << " " << r.field << "\n" << f;
   }
-  EXPECT_TRUE(h.decode(with(kBook, R"([{"price":"695.5","qty":"5000"}])", "[" + levels(32) + "]")).ok());
+  EXPECT_TRUE(
+      h.decode(with(kBook, R"([{"price":"695.5","qty":"5000"}])", "[" + levels(32) + "]")).ok());
   EXPECT_EQ(h.event().book.ask_count, kMaxBookLevels);
   EXPECT_TRUE(h.decode(with(kAsset, R"([{"currency":"KRW","available":"154902734.0029","limit":"8400.0000"}])", "[" + assets(8) + "]")).ok());
   EXPECT_EQ(h.event().asset.count, 8);

@@ -1,12 +1,12 @@
 // Fixed-point decimals for prices, quantities and notionals.
 //
-// A value is an integer mantissa with a compile-time decimal scale: `Decimal` holds
-// mantissa * 10^-8 in an int128 (range about +-1.7 x 10^30, exactly
-// -1701411834604692317316873037158.84105728 to 1701411834604692317316873037158.84105727: the
+// A value is an integer mantissa with a compile-time decimal scale. `Decimal` holds
+// mantissa * 10^-8 in an int128: range about +-1.7 x 10^30, exactly
+// -1701411834604692317316873037158.84105728 to 1701411834604692317316873037158.84105727 (the
 // venues send quantities of low-priced coins and KRW balances above 10^11, past the
-// +-92,233,720,368 an int64 held), `Notional` holds mantissa * 10^-16 in an int128 (range +-1.7 x 10^22) so that
-// Decimal x Decimal is exact. A product or a widening that does not fit a Notional is reported
-// (checked_multiply, checked_widen return false), never wrapped.
+// +-92,233,720,368 an int64 held). `Notional` holds mantissa * 10^-16 in an int128 (range
+// +-1.7 x 10^22) so that Decimal x Decimal is exact. A product or a widening that does not fit a
+// Notional is reported (checked_multiply, checked_widen return false), never wrapped.
 //
 // Parsing is exact: a text that cannot be represented (exponent, letters, too many significant
 // fractional digits, out of range, empty) is an error, never a rounded value. Formatting is

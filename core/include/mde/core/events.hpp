@@ -55,10 +55,11 @@ struct PriceLevel {
 enum class BookAction : std::uint8_t { snapshot, delta };
 
 // A venue frame whose levels do not fit one BookUpdate (a BTSE 50-level snapshot, a BTSE delta
-// with more than kMaxBookLevels entries on a side) travels as several parts of one update, published together
-// and in order: the first part carries the checks (id, prev_id), every part but the last has
-// kBookPartMore set, every part but the first has kBookPartContinued. A book applies the parts as
-// one update: the crossed check and the strategy callback come after the last part.
+// with more than kMaxBookLevels entries on a side) travels as several parts of one update,
+// published together and in order: the first part carries the checks (id, prev_id), every part
+// but the last has kBookPartMore set, every part but the first has kBookPartContinued. A book
+// applies the parts as one update: the crossed check and the strategy callback come after the
+// last part.
 enum BookPartFlag : std::uint8_t {
   kBookPartMore = 1u << 0,       // another part of the same update follows
   kBookPartContinued = 1u << 1,  // not the first part: no id checks, same id as the first

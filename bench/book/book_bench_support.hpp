@@ -97,11 +97,15 @@ class LatencySamples {
 class MapBook {
  public:
   // Returns false when the update was dropped or the book is not live afterwards.
+  // Parts of one update (BookPartFlag) are applied as the OrderBook applies them: the first
+  // carries the checks, continuations only add levels, the crossed check waits for the last.
   bool apply(const BookUpdate& u) {
     if (u.action == BookAction::snapshot) {
-      if (has_snapshot_ && u.id <= last_id_) return false;
-      bids_.clear();
-      asks_.clear();
+      if (!u.is_continuation()) {
+        if (has_snapshot_ && u.id <= last_id_) return false;
+        bids_.clear();
+        asks_.clear();
+      }
       for (std::size_t i = 0; i < u.bid_count; ++i) {
         if (!u.bids[i].qty.is_zero()) bids_[u.bids[i].price] = u.bids[i].qty;
       }
@@ -111,12 +115,15 @@ class MapBook {
       has_snapshot_ = true;
       live_ = true;
     } else {
-      if (!live_ || u.id <= last_id_) return false;
-      if (u.prev_id != last_id_) return live_ = false;
+      if (!u.is_continuation()) {
+        if (!live_ || u.id <= last_id_) return false;
+        if (u.prev_id != last_id_) return live_ = false;
+      }
       for (std::size_t i = 0; i < u.bid_count; ++i) set(bids_, u.bids[i]);
       for (std::size_t i = 0; i < u.ask_count; ++i) set(asks_, u.asks[i]);
     }
     last_id_ = u.id;
+    if (u.has_more_parts()) return live_;
     if (!bids_.empty() && !asks_.empty() && bids_.begin()->first >= asks_.begin()->first) {
       live_ = false;
     }

@@ -75,7 +75,7 @@ Decimal lot_qty(std::int64_t lots) { return Decimal::from_mantissa(lots * 100'00
 
 struct World {
   BookUpdate coinone[2];  // DEFAULT and SHORT XRP-KRW frames of protocols.md A2
-  BookUpdate btse_snapshot;
+  std::vector<BookUpdate> btse_snapshot;  // 50 levels a side: parts of kMaxBookLevels
   std::vector<CompactDelta> deltas;
   std::vector<CompactDelta10> deltas10;
   TscCalibration tsc;
@@ -120,8 +120,43 @@ void decode_coinone(World& w) {
 // A BTSE-like stream: 50 levels a side, tick 0.5, changes concentrated near the top. Prices are
 // unique per side within a delta, as the decoder guarantees. The snapshot depends only on the
 // seed, so every stream starts from the same book.
+// Applies a snapshot given as parts, all with id `id`; returns the last part's result.
+template <class Book>
+auto apply_parts(Book& book, std::vector<BookUpdate>& parts, std::uint64_t id) {
+  for (std::size_t p = 0; p + 1 < parts.size(); ++p) {
+    parts[p].id = id;
+    (void)book.apply(parts[p]);
+  }
+  parts.back().id = id;
+  return book.apply(parts.back());
+}
+
+// Splits a snapshot's wire-order levels into parts of kMaxBookLevels a side, flagged as the BTSE
+// decoder flags them.
+std::vector<BookUpdate> snapshot_parts(const std::vector<PriceLevel>& bids,
+                                       const std::vector<PriceLevel>& asks) {
+  const std::size_t longest = std::max(bids.size(), asks.size());
+  const std::size_t n = (longest + kMaxBookLevels - 1) / kMaxBookLevels;
+  std::vector<BookUpdate> parts(n);
+  for (std::size_t p = 0; p < n; ++p) {
+    BookUpdate& u = parts[p];
+    u = BookUpdate{};
+    u.action = BookAction::snapshot;
+    u.part_flags = static_cast<std::uint8_t>((p + 1 < n ? kBookPartMore : 0) |
+                                             (p > 0 ? kBookPartContinued : 0));
+    for (std::size_t i = p * kMaxBookLevels; i < bids.size() && i < (p + 1) * kMaxBookLevels; ++i) {
+      u.bids[u.bid_count++] = bids[i];
+    }
+    for (std::size_t i = p * kMaxBookLevels; i < asks.size() && i < (p + 1) * kMaxBookLevels; ++i) {
+      u.asks[u.ask_count++] = asks[i];
+    }
+  }
+  return parts;
+}
+
 template <std::size_t N>
-std::vector<CompactDeltaN<N>> generate_btse(BookUpdate& s, std::size_t count, StreamShape shape) {
+std::vector<CompactDeltaN<N>> generate_btse(std::vector<BookUpdate>& s, std::size_t count,
+                                            StreamShape shape) {
   using Delta = CompactDeltaN<N>;
   std::mt19937_64 rng(42);
   auto uniform = [&](std::int64_t lo, std::int64_t hi) {
@@ -136,12 +171,12 @@ std::vector<CompactDeltaN<N>> generate_btse(BookUpdate& s, std::size_t count, St
   for (std::int64_t t = 120'001; asks.size() < 50; ++t) {
     if (uniform(0, 9) < 8) asks[t] = uniform(1, 5000);
   }
-  s = BookUpdate{};
-  s.action = BookAction::snapshot;
-  for (const auto& [t, q] : bids) s.bids[s.bid_count++] = {tick_price(t), lot_qty(q)};
+  std::vector<PriceLevel> wire_bids, wire_asks;
+  for (const auto& [t, q] : bids) wire_bids.push_back({tick_price(t), lot_qty(q)});
   for (auto it = asks.rbegin(); it != asks.rend(); ++it) {  // worst-first, as on the wire
-    s.asks[s.ask_count++] = {tick_price(it->first), lot_qty(it->second)};
+    wire_asks.push_back({tick_price(it->first), lot_qty(it->second)});
   }
+  s = snapshot_parts(wire_bids, wire_asks);
 
   std::vector<std::int64_t> used;  // ticks already in the current delta (either side)
   auto emit = [&used](Delta& d, bool bid, std::int64_t tick, std::int64_t lots) {
@@ -214,9 +249,10 @@ std::vector<CompactDeltaN<N>> generate_btse(BookUpdate& s, std::size_t count, St
   // Replay once through both books: every delta applies, and both end equal to the model.
   OrderBook book;
   MapBook map;
-  BookUpdate u = s;
-  u.id = 1;
-  if (book.apply(u) != BookApply::applied || !map.apply(u)) fail("btse snapshot refused");
+  if (apply_parts(book, s, 1) != BookApply::applied || !apply_parts(map, s, 1)) {
+    fail("btse snapshot refused");
+  }
+  BookUpdate u;
   std::uint64_t id = 1;
   for (const Delta& d : deltas) {
     u = BookUpdate{};
@@ -361,20 +397,18 @@ void BM_SnapshotLatencyMde(benchmark::State& state) {
 template <std::size_t N, class Book>
 void run_deltas(benchmark::State& state, Book& book) {
   const World& w = world();
-  BookUpdate snapshot = w.btse_snapshot;
+  std::vector<BookUpdate> snapshot = w.btse_snapshot;
   BookUpdate u{};
   u.action = BookAction::delta;
   std::uint64_t id = 1;
-  snapshot.id = id;
-  (void)book.apply(snapshot);
+  (void)apply_parts(book, snapshot, id);
   std::size_t i = 0;
   for (auto _ : state) {
     load_delta(u, stream<N>(w)[i], ++id);
     benchmark::DoNotOptimize(book.apply(u));
     if (++i == stream<N>(w).size()) {  // once per 16384 deltas: start the stream over
       i = 0;
-      snapshot.id = ++id;
-      (void)book.apply(snapshot);
+      (void)apply_parts(book, snapshot, ++id);
     }
   }
   state.SetItemsProcessed(state.iterations());
@@ -421,16 +455,14 @@ void BM_DeltaLatencyMde(benchmark::State& state) {
   for (auto _ : state) {
     OrderBook book;
     LatencySamples samples(kOps);
-    BookUpdate snapshot = w.btse_snapshot;
+    std::vector<BookUpdate> snapshot = w.btse_snapshot;
     std::uint64_t id = 1;
-    snapshot.id = id;
-    (void)book.apply(snapshot);
+    (void)apply_parts(book, snapshot, id);
     std::size_t i = 0;
     auto restart_if_done = [&] {
       if (i == stream<N>(w).size()) {  // once per 16384 deltas, untimed: start the stream over
         i = 0;
-        snapshot.id = ++id;
-        (void)book.apply(snapshot);
+        (void)apply_parts(book, snapshot, ++id);
       }
     };
     for (std::size_t n = 0; n < kOps; ++n) {

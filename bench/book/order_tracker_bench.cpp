@@ -169,8 +169,9 @@ class NaiveTracker {
     if (!o.trades.insert(std::string(e.trade_id.view())).second) return false;
     if (o.trades.size() > 64) o.trades.clear();
     o.qty = Decimal::from_mantissa(o.qty.mantissa() + e.executed_qty.mantissa());
-    o.notional = Notional::from_mantissa(o.notional.mantissa() +
-                                         multiply(e.executed_price, e.executed_qty).mantissa());
+    Notional fill{};
+    (void)checked_multiply(e.executed_price, e.executed_qty, fill);
+    o.notional = Notional::from_mantissa(o.notional.mantissa() + fill.mantissa());
     ++fills_;
     return true;
   }

@@ -242,7 +242,9 @@ void setup() {
                                                         {"snapshot50", snapshot50()},
                                                         {"trades1", trades(1)},
                                                         {"trades10", trades(10)}};
-  const std::size_t events[] = {1, 1, 1, 10};
+  // A 50-level snapshot travels as two parts of kMaxBookLevels (32) a side.
+  static_assert(kMaxBookLevels == 32);
+  const std::size_t events[] = {1, 2, 1, 10};
   // The reference events come from a decoder of their own, so the timed one starts cold.
   btse::Decoder reference(w.registry, btse::DecoderOptions{.connection = kConnection});
   auto sink = std::make_unique<Sink>();
@@ -260,9 +262,12 @@ void setup() {
   const BookUpdate& snap = [&]() -> const BookUpdate& {
     sink->clear();
     (void)reference.decode(w.samples[1]->frame.view(), *sink);
-    return sink->events[0].book;
+    return sink->events[1].book;
   }();
-  if (snap.bid_count != 50 || snap.ask_count != 50) fail("snapshot50: expected 50 levels a side");
+  if (sink->events[0].book.bid_count + snap.bid_count != 50 ||
+      sink->events[0].book.ask_count + snap.ask_count != 50) {
+    fail("snapshot50: expected 50 levels a side");
+  }
 
   for (const auto& s : w.samples) {
     const std::string base = "BM_Decode/" + s->name + "/";

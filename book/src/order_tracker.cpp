@@ -221,7 +221,9 @@ bool OrderTracker::count_fill(Record& r, const OrderEvent& e, OrderUpdate& out) 
   Notional notional = o.filled_notional;
   bool ok = checked_add(o.filled_qty, e.executed_qty, qty);
   if (e.has(kExecutedPrice)) {
-    ok = ok && checked_add(notional, multiply(e.executed_price, e.executed_qty), notional);
+    Notional fill;
+    ok = ok && checked_multiply(e.executed_price, e.executed_qty, fill) &&
+         checked_add(notional, fill, notional);
   }
   if (e.has(kExecutedFee)) ok = ok && checked_add(fees, e.executed_fee, fees);
   if (!ok) {

@@ -72,8 +72,16 @@ TradeApply TradeStats::apply(InstrumentId instrument, const Trade& trade,
   ++counters_.counted;
   ++s.count;
   if (trade.taker_side == Side::buy) ++s.buyer_taker_count;
-  (void)checked_add(s.volume, widen(trade.qty), s.volume);  // int128: cannot overflow in practice
-  (void)checked_add(s.notional, multiply(trade.price, trade.qty), s.notional);
+  // Both sums or neither: a trade whose qty or price x qty does not fit a Notional (only hostile
+  // input gets there) is counted but leaves the sums as they were, never wrapped.
+  Notional qty, notional, volume_sum, notional_sum;
+  if (checked_widen(trade.qty, qty) && checked_multiply(trade.price, trade.qty, notional) &&
+      checked_add(s.volume, qty, volume_sum) && checked_add(s.notional, notional, notional_sum)) {
+    s.volume = volume_sum;
+    s.notional = notional_sum;
+  } else {
+    ++counters_.sum_overflow;
+  }
   s.last_id = trade.id;
   s.last_price = trade.price;
   s.last_exchange_ns = exchange_ns;

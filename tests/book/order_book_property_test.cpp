@@ -52,11 +52,11 @@ struct Model {
       if (in[i].qty.is_negative()) return BookApply::malformed;
     }
     for (std::size_t i = 0; i < n; ++i) {
-      const std::int64_t price = in[i].price.mantissa();
+      const auto price = static_cast<std::int64_t>(in[i].price.mantissa());  // small in tests
       if (in[i].qty.is_zero()) {
         if (!snapshot) side.erase(price);
       } else {
-        side[price] = in[i].qty.mantissa();
+        side[price] = static_cast<std::int64_t>(in[i].qty.mantissa());
       }
     }
     return side.size() > OrderBook::kCapacity ? BookApply::overflow : BookApply::applied;
@@ -114,7 +114,8 @@ struct Model {
         std::set<std::int64_t> seen;
         for (std::size_t i = 0; i < n; ++i) {
           if (in[i].qty.is_negative()) return true;
-          if (in[i].qty.mantissa() > 0 && !seen.insert(in[i].price.mantissa()).second) return true;
+          const auto price = static_cast<std::int64_t>(in[i].price.mantissa());
+          if (in[i].qty.mantissa() > 0 && !seen.insert(price).second) return true;
         }
         return false;
       };
@@ -289,7 +290,9 @@ class Generator {
   // Splits an update into BookUpdate parts of at most kMaxBookLevels levels a side (sometimes
   // fewer), shuffling each delta part so that a part's inserts may come before its deletes.
   std::vector<BookUpdate> parts(const Update& in) {
-    const std::size_t chunk = chance(200) ? static_cast<std::size_t>(uniform(1, 64)) : 64;
+    constexpr auto kLevels = static_cast<std::int64_t>(kMaxBookLevels);
+    const std::size_t chunk =
+        chance(200) ? static_cast<std::size_t>(uniform(1, kLevels)) : kMaxBookLevels;
     const std::size_t n = std::max<std::size_t>(
         {1, (in.bids.size() + chunk - 1) / chunk, (in.asks.size() + chunk - 1) / chunk});
     std::vector<BookUpdate> out(n);

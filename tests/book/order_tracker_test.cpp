@@ -249,6 +249,21 @@ TEST(OrderTracker, AccumulatesNotionalAndFeesExactly) {
   EXPECT_EQ(o.fill_count, 3u);
 }
 
+// A fill whose price x qty does not fit a Notional is refused (counted as overflow), not wrapped;
+// the fills before it keep their exact totals.
+TEST(OrderTracker, FillWhoseNotionalWouldOverflowIsNotAdded) {
+  OrderTracker t(16);
+  (void)t.apply(order_header(1), fill_event("x", OrderEventType::fill, "a", "0.0001",
+                                            "250000000000.5", "0"));
+  (void)t.apply(order_header(2), fill_event("x", OrderEventType::fill, "b", "1000000000000000",
+                                            "1000000000000000", "0"));
+  const Order& o = *t.find(Venue::coinone, "x");
+  EXPECT_EQ(o.filled_qty, dec("250000000000.5"));
+  EXPECT_EQ(o.filled_notional, notional("25000000.00005"));
+  EXPECT_EQ(o.fill_count, 1u);
+  EXPECT_EQ(t.counters().overflow, 1u);
+}
+
 TEST(OrderTracker, FillWithoutTradeIdMovesStateButIsNotCounted) {
   OrderTracker t(16);
   OrderEvent e = order_event("x", OrderEventType::fill);

@@ -50,6 +50,21 @@ TEST(TradeStats, CountsEachTradeIdOncePerMarket) {
   EXPECT_EQ(s.counters().duplicates, 2u);
 }
 
+// Issue #8: quantities past the old int64 range are summed exactly; a product past the
+// Notional's range (only hostile input) leaves the sums as they were instead of wrapping.
+TEST(TradeStats, SumsPastTheOldRangeAreExactAndOverflowLeavesThemUnchanged) {
+  TradeStats s(2);
+  EXPECT_EQ(s.apply(0, trade("1", "0.0001", "150000000000.1234"), 1), TradeApply::counted);
+  EXPECT_EQ(s.find(0)->volume, test::notional("150000000000.1234"));
+  EXPECT_EQ(s.find(0)->notional, test::notional("15000000.00001234"));
+  EXPECT_EQ(s.apply(0, trade("2", "1000000000000000", "1000000000000000"), 2),
+            TradeApply::counted);
+  EXPECT_EQ(s.find(0)->count, 2u);
+  EXPECT_EQ(s.find(0)->volume, test::notional("150000000000.1234"));
+  EXPECT_EQ(s.find(0)->notional, test::notional("15000000.00001234"));
+  EXPECT_EQ(s.counters().sum_overflow, 1u);
+}
+
 TEST(TradeStats, TradeWithoutIdIsAlwaysCounted) {
   TradeStats s(2);
   EXPECT_EQ(s.apply(0, trade("", "1", "1"), 1), TradeApply::counted);

@@ -272,5 +272,21 @@ TEST(BtseGolden, ABatchIsEmittedInWireOrderWithEachTradesOwnFields) {
   EXPECT_EQ(h.event(2).trade.id, "9223372036854775808");
 }
 
+// Issue #8: a low-priced coin trades in sizes past 10^11 (the int64 Decimal refused them).
+TEST(BtseGolden, TradeSizesPastTheOldDecimalRangeKeepEveryDigit) {
+  BtseHarness h = harness();
+  const std::string batch =
+      R"({"topic":"tradeHistoryApi:BTC-USD","data":[)"
+      R"({"symbol":"BTC-USD","side":"BUY","size":1.5E11,"price":1.234E-5,"tradeId":4,"timestamp":1584446020295},)"
+      R"({"symbol":"BTC-USD","side":"SELL","size":250000000000.12345678,"price":0.00001,"tradeId":5,"timestamp":1584446020296}]})";
+  ASSERT_TRUE(decodes(h, batch, 2));
+  EXPECT_EQ(h.event(0).trade.qty,
+            Decimal::from_mantissa(Decimal::rep{150'000'000'000} * Decimal::kOne));
+  EXPECT_EQ(h.event(0).trade.price, dec(1234));
+  EXPECT_EQ(h.event(1).trade.qty,
+            Decimal::from_mantissa(Decimal::rep{250'000'000'000} * Decimal::kOne + 12'345'678));
+  EXPECT_EQ(h.event(1).trade.qty.to_string(), "250000000000.12345678");
+}
+
 }  // namespace
 }  // namespace mde

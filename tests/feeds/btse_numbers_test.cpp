@@ -28,15 +28,24 @@ struct Digits {
   int power;
 };
 
+std::string u128_text(unsigned __int128 m) {
+  std::string s;
+  do {
+    s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(m % 10)));
+    m /= 10;
+  } while (m != 0);
+  return s;
+}
+
 Digits digits_of(Decimal d) {
-  std::uint64_t m = d.mantissa() < 0 ? 0 - static_cast<std::uint64_t>(d.mantissa())
-                                     : static_cast<std::uint64_t>(d.mantissa());
+  auto m = static_cast<unsigned __int128>(d.mantissa());
+  if (d.mantissa() < 0) m = 0 - m;
   int power = -8;
   while (m != 0 && m % 10 == 0) {
     m /= 10;
     ++power;
   }
-  return {std::to_string(m), power};
+  return {u128_text(m), power};
 }
 
 // digits * 10^power written with `point_after` digits before the point (1..size), `extra_zeros`
@@ -54,15 +63,19 @@ std::string exponent_form(const Digits& x, bool negative, std::size_t point_afte
   return s;
 }
 
+// numeric_limits is not specialised for __int128 in strict C++20 mode.
+constexpr auto kMaxMantissa = ~static_cast<unsigned __int128>(0) >> 1;
+
 Decimal random_decimal(std::mt19937_64& rng) {
-  // Magnitudes spread over every digit count, both signs, many trailing zeros.
-  const int digits = static_cast<int>(rng() % 19) + 1;
-  std::uint64_t m = rng() % 9 + 1;
+  // Magnitudes spread over every digit count of the int128 mantissa, both signs, many trailing
+  // zeros.
+  const int digits = static_cast<int>(rng() % 39) + 1;
+  unsigned __int128 m = rng() % 9 + 1;
   for (int i = 1; i < digits; ++i) m = m * 10 + rng() % 10;
-  if (m > static_cast<std::uint64_t>(INT64_MAX)) m /= 10;
+  if (m > kMaxMantissa) m /= 10;
   const int zeros = static_cast<int>(rng() % 6);
-  for (int i = 0; i < zeros && m <= static_cast<std::uint64_t>(INT64_MAX) / 10; ++i) m *= 10;
-  const auto v = static_cast<std::int64_t>(m);
+  for (int i = 0; i < zeros && m <= kMaxMantissa / 10; ++i) m *= 10;
+  const auto v = static_cast<Decimal::rep>(m);
   return Decimal::from_mantissa(rng() % 2 ? -v : v);
 }
 
@@ -119,24 +132,50 @@ TEST(BtseNumbers, ValuesBeyondTheScaleAreRefusedNotRounded) {
 TEST(BtseNumbers, ValuesBeyondTheRangeAreRefused) {
   std::mt19937_64 rng(11);
   for (int i = 0; i < kIterations; ++i) {
-    // d.ddd x 10^e with e >= 11 is at least 1e11 > 92233720368.54775807.
+    // d.ddd x 10^e with e >= 31 is at least 1e31 > 1701411834604692317316873037158.84105727.
     std::string text = std::to_string(rng() % 9 + 1);
     text.push_back('.');
     text.append(std::to_string(rng() % 1000000));
     text.append(rng() % 2 ? "E" : "e+");
-    text.append(std::to_string(11 + rng() % 300));
+    text.append(std::to_string(31 + rng() % 300));
     Decimal out;
     EXPECT_EQ(parse(text, out), DecimalError::out_of_range) << text;
   }
+  const auto max = static_cast<Decimal::rep>(kMaxMantissa);
   Decimal out;
-  EXPECT_EQ(parse("92233720368.54775807", out), DecimalError::ok);
-  EXPECT_EQ(out.mantissa(), INT64_MAX);
-  EXPECT_EQ(parse("9.223372036854775807E10", out), DecimalError::ok);
-  EXPECT_EQ(out.mantissa(), INT64_MAX);
-  EXPECT_EQ(parse("92233720368.54775808", out), DecimalError::out_of_range);
-  EXPECT_EQ(parse("-92233720368.54775808", out), DecimalError::ok);
-  EXPECT_EQ(out.mantissa(), INT64_MIN);
-  EXPECT_EQ(parse("-9.2233720368547758081E10", out), DecimalError::too_precise);
+  EXPECT_EQ(parse("1701411834604692317316873037158.84105727", out), DecimalError::ok);
+  EXPECT_TRUE(out.mantissa() == max);
+  EXPECT_EQ(parse("1.70141183460469231731687303715884105727E30", out), DecimalError::ok);
+  EXPECT_TRUE(out.mantissa() == max);
+  EXPECT_EQ(parse("1701411834604692317316873037158.84105728", out), DecimalError::out_of_range);
+  EXPECT_EQ(parse("1.70141183460469231731687303715884105728E30", out),
+            DecimalError::out_of_range);
+  EXPECT_EQ(parse("-1701411834604692317316873037158.84105728", out), DecimalError::ok);
+  EXPECT_TRUE(out.mantissa() == -max - 1);
+  EXPECT_EQ(parse("-1.701411834604692317316873037158841057281E30", out),
+            DecimalError::too_precise);
+  // The old int64 limit is an ordinary value now.
+  EXPECT_EQ(parse("9.223372036854775808E10", out), DecimalError::ok);
+  EXPECT_EQ(out.to_string(), "92233720368.54775808");
+}
+
+// Issue #8: a trade size of 1.5E11 (a low-priced coin) was refused as out of range.
+TEST(BtseNumbers, ATradeSizePastTheOldInt64RangeDecodesExactly) {
+  BtseHarness h;
+  const std::string frame =
+      R"({"topic":"tradeHistoryApi:BTC-USD","data":[{"symbol":"BTC-USD","side":"BUY","size":1.5E11,"price":0.00001234,"tradeId":1,"timestamp":1584446020295}]})";
+  const DecodeResult r = h.decode(frame);
+  ASSERT_TRUE(r.ok()) << to_string(r.status) << " " << r.field;
+  ASSERT_EQ(h.events().size(), 1u);
+  EXPECT_EQ(h.event().trade.qty.to_string(), "150000000000");
+  EXPECT_TRUE(h.event().trade.qty.mantissa() == Decimal::rep{150'000'000'000} * Decimal::kOne);
+  EXPECT_EQ(h.event().trade.price.to_string(), "0.00001234");
+  // A book level of that size, as the venue spells it (a quoted decimal; the fast path's
+  // 10-digit limit sends it down the general path).
+  const std::string book =
+      R"({"topic":"update:BTC-USD_0","data":{"bids":[["0.0001","150000000000.1234"]],"seqNum":2,"prevSeqNum":1,"type":"delta","timestamp":1565135165600,"symbol":"BTC-USD"}})";
+  ASSERT_TRUE(h.decode(book).ok());
+  EXPECT_EQ(h.event().book.bids[0].qty.to_string(), "150000000000.1234");
 }
 
 TEST(BtseNumbers, PlainTokensAgreeWithTheDecimalParser) {

@@ -41,7 +41,7 @@ constexpr std::int64_t kSecond = 1'000'000'000;
 constexpr std::int64_t kMilli = 1'000'000;
 
 Decimal dec(std::int64_t mantissa) { return Decimal::from_mantissa(mantissa); }
-// integer + fraction / 10^16, for values beyond Decimal's int64 mantissa.
+// integer + fraction / 10^16, for mantissas too long for one integer literal.
 Notional notional(std::int64_t integer, std::int64_t fraction_e16) {
   return Notional::from_mantissa(static_cast<__int128>(integer) * 10'000'000'000'000'000LL +
                                  fraction_e16);

@@ -282,9 +282,9 @@ std::vector<BadFrame> bad_frames() {
        "data.price"},
       {"leading zero bare", with(kTrade, R"("688.3")", "0688.3"), DecodeStatus::malformed_json,
        "data.price"},
-      {"30 digits in a string", with(kTrade, R"("688.3")", R"("123456789012345678901234567890")"),
+      {"32 digits in a string", with(kTrade, R"("688.3")", R"("12345678901234567890123456789012")"),
        DecodeStatus::bad_number, "data.price"},
-      {"30 digits bare", with(kTrade, R"("688.3")", "123456789012345678901234567890"),
+      {"32 digits bare", with(kTrade, R"("688.3")", "12345678901234567890123456789012"),
        DecodeStatus::bad_number, "data.price"},
       {"30-digit ticker volume", with(kTicker, R"("55904975548.1528")", R"("123456789012345678901234567890")"),
        DecodeStatus::bad_number, "data.quote_volume"},
@@ -385,7 +385,7 @@ std::vector<BadFrame> bad_frames() {
       // ---- Capacity
       {"100 ask levels", with(kBook, R"([{"price":"695.5","qty":"5000"}])", "[" + levels(100) + "]"),
        DecodeStatus::too_many_levels, "data.asks"},
-      {"65 bid levels", with(kBook, R"([{"price":"687.4","qty":"6704.0994"}])", "[" + levels(65) + "]"),
+      {"33 bid levels", with(kBook, R"([{"price":"687.4","qty":"6704.0994"}])", "[" + levels(33) + "]"),
        DecodeStatus::too_many_levels, "data.bids"},
       {"9 assets", with(kAsset, R"([{"currency":"KRW","available":"154902734.0029","limit":"8400.0000"}])", "[" + assets(9) + "]"),
        DecodeStatus::too_many_assets, "data.assets"},
@@ -458,8 +458,9 @@ TEST(CoinoneMalformed, TheBaseFramesThemselvesAreGood) {
     const DecodeResult r = h.decode(f);
     EXPECT_TRUE(r.ok()) << to_string(r.status) << " " << r.field << "\n" << f;
   }
-  EXPECT_TRUE(h.decode(with(kBook, R"([{"price":"695.5","qty":"5000"}])", "[" + levels(64) + "]")).ok());
-  EXPECT_EQ(h.event().book.ask_count, 64);
+  EXPECT_TRUE(
+      h.decode(with(kBook, R"([{"price":"695.5","qty":"5000"}])", "[" + levels(32) + "]")).ok());
+  EXPECT_EQ(h.event().book.ask_count, kMaxBookLevels);
   EXPECT_TRUE(h.decode(with(kAsset, R"([{"currency":"KRW","available":"154902734.0029","limit":"8400.0000"}])", "[" + assets(8) + "]")).ok());
   EXPECT_EQ(h.event().asset.count, 8);
   EXPECT_TRUE(h.decode(with(kTrade, "1693560450996001", std::string(47, 'a'))).ok());

@@ -20,6 +20,9 @@ namespace {
 using test::CoinoneHarness;
 
 constexpr int kIterations = 20'000;
+// numeric_limits is not specialised for __int128 in strict C++20 mode.
+constexpr Decimal::rep kMaxMantissa =
+    static_cast<Decimal::rep>(~static_cast<unsigned __int128>(0) >> 1);
 
 // A MYORDER fill whose executed_fee (a field that may be negative) and executed_price carry the
 // values under test.
@@ -58,10 +61,11 @@ std::string text(D d) {
   return std::string(buf, d.format_to(buf));
 }
 
-// Mantissas spread over every magnitude, not just large ones.
-std::int64_t random_mantissa(std::mt19937_64& rng, bool allow_negative) {
-  const int bits = static_cast<int>(rng() % 63) + 1;
-  std::int64_t m = static_cast<std::int64_t>(rng() >> (64 - bits));
+// Mantissas spread over every magnitude of the int128 mantissa, not just large ones.
+Decimal::rep random_mantissa(std::mt19937_64& rng, bool allow_negative) {
+  const int bits = static_cast<int>(rng() % 127) + 1;
+  const auto wide = (static_cast<unsigned __int128>(rng()) << 64) | rng();
+  auto m = static_cast<Decimal::rep>(wide >> (128 - bits));
   if (allow_negative && (rng() & 1)) m = -m;
   return m;
 }
@@ -124,13 +128,17 @@ TEST(CoinoneNumbers, DecimalRangeEdgesAreExact) {
   const struct {
     std::string_view fee;
     bool ok;
-    std::int64_t mantissa;
+    Decimal::rep mantissa;
   } cases[] = {
-      {"92233720368.54775807", true, std::numeric_limits<std::int64_t>::max()},
-      {"-92233720368.54775808", true, std::numeric_limits<std::int64_t>::min()},
-      {"92233720368.54775808", false, 0},
-      {"-92233720368.54775809", false, 0},
-      {"92233720369", false, 0},
+      {"1701411834604692317316873037158.84105727", true, kMaxMantissa},
+      {"-1701411834604692317316873037158.84105728", true, -kMaxMantissa - 1},
+      {"1701411834604692317316873037158.84105728", false, 0},
+      {"-1701411834604692317316873037158.84105729", false, 0},
+      {"1701411834604692317316873037159", false, 0},
+      {"10000000000000000000000000000000", false, 0},
+      // The old int64 edges are ordinary values now.
+      {"92233720368.54775808", true, Decimal::rep{9'223'372'036'854'775'807} + 1},
+      {"-92233720369", true, Decimal::rep{-92'233'720'369} * 100'000'000},
       {"0.00000001", true, 1},
       {"-0.00000001", true, -1},
       {"-0", true, 0},
@@ -145,13 +153,36 @@ TEST(CoinoneNumbers, DecimalRangeEdgesAreExact) {
       const DecodeResult r = h.decode(order_with(v, R"("1")"));
       if (c.ok) {
         ASSERT_TRUE(r.ok()) << v << ": " << to_string(r.status);
-        EXPECT_EQ(h.event().order.executed_fee.mantissa(), c.mantissa) << v;
+        EXPECT_TRUE(h.event().order.executed_fee.mantissa() == c.mantissa) << v;
       } else {
         EXPECT_EQ(r.status, DecodeStatus::bad_number) << v;
         EXPECT_STREQ(r.field, "data.executed_fee") << v;
       }
     }
   }
+}
+
+// Issue #8: a low-priced coin's quantity and a KRW balance above 10^11 are real values.
+TEST(CoinoneNumbers, QuantitiesAndBalancesPastTheOldInt64RangeDecodeExactly) {
+  CoinoneHarness h;
+  const std::string trade =
+      R"({"response_type":"DATA","channel":"TRADE","data":{"quote_currency":"KRW","target_currency":"XRP","id":"1","timestamp":1693560450996,"price":"0.0001","qty":"150000000000.1234","is_seller_maker":true}})";
+  ASSERT_TRUE(h.decode(trade).ok());
+  EXPECT_EQ(h.event().trade.qty.to_string(), "150000000000.1234");
+  EXPECT_TRUE(h.event().trade.qty.mantissa() == Decimal::rep{1'500'000'000'001'234} * 10'000);
+
+  const std::string asset =
+      R"({"response_type":"DATA","channel":"MYASSET","data":{"assets":[{"currency":"KRW","available":"250000000000.5","limit":"0"}],"type":"trade","timestamp":1760937483}})";
+  const DecodeResult r = h.decode(asset);
+  ASSERT_TRUE(r.ok()) << to_string(r.status) << " " << r.field;
+  ASSERT_EQ(h.event().asset.count, 1);
+  EXPECT_EQ(h.event().asset.assets[0].available.to_string(), "250000000000.5");
+  EXPECT_TRUE(h.event().asset.assets[0].available.mantissa() ==
+              Decimal::rep{25'000'000'000'050} * 1'000'000);
+
+  // The same quantity as a bare JSON number.
+  ASSERT_TRUE(h.decode(trade_with("0.0001", "150000000000.1234", "1693560450996")).ok());
+  EXPECT_EQ(h.event().trade.qty.to_string(), "150000000000.1234");
 }
 
 TEST(CoinoneNumbers, TickerVolumesBeyondDecimalRangeAreExactNotionals) {

@@ -49,7 +49,7 @@ struct Fuzzer {
   std::unique_ptr<btse::Decoder> decoder;
   PoisonedSink first;
   PoisonedSink second;
-  std::unique_ptr<std::int64_t[]> prices{new std::int64_t[btse::kMaxEntriesPerSide]};
+  std::unique_ptr<Decimal::rep[]> prices{new Decimal::rep[btse::kMaxEntriesPerSide]};
 
   Fuzzer() {
     // Fixed markets and no adding: the outcome of an input never depends on earlier inputs.

@@ -79,7 +79,8 @@ constexpr std::size_t kScanDedupeLimit = 32;
     if (q == frac_begin) return false;
   }
   if (q == end || *q != '"') return false;
-  out = Decimal::from_mantissa(static_cast<std::int64_t>(
+  // At most 18 digits: the scaled value fits 64 bits; it is widened to the mantissa only here.
+  out = Decimal::from_mantissa(static_cast<Decimal::rep>(
       m * detail::kPow10Table<std::uint64_t, Decimal::kScale>[Decimal::kScale - frac]));
   p = q + 1;
   return true;
@@ -110,9 +111,11 @@ constexpr std::size_t kScanDedupeLimit = 32;
   return bits;
 }
 
-[[nodiscard]] inline std::size_t price_hash(std::int64_t price, unsigned bits) noexcept {
-  return static_cast<std::size_t>((static_cast<std::uint64_t>(price) * 0x9E3779B97F4A7C15ull) >>
-                                  (64 - bits));
+[[nodiscard]] inline std::size_t price_hash(Decimal::rep price, unsigned bits) noexcept {
+  // Both halves: prices past 2^64 units must not all land in one slot.
+  const auto u = static_cast<unsigned __int128>(price);
+  const auto folded = static_cast<std::uint64_t>(u) ^ static_cast<std::uint64_t>(u >> 64);
+  return static_cast<std::size_t>((folded * 0x9E3779B97F4A7C15ull) >> (64 - bits));
 }
 
 }  // namespace
@@ -185,7 +188,7 @@ std::size_t Decoder::Impl::dedupe(PriceLevel* wire, std::size_t n,
     const unsigned bits = index_bits(n);
     const std::size_t mask = (std::size_t{1} << bits) - 1;  // <= kPriceSlots - 1
     for (std::size_t i = 0; i < n; ++i) {
-      const std::int64_t price = wire[i].price.mantissa();
+      const Decimal::rep price = wire[i].price.mantissa();
       std::size_t s = price_hash(price, bits);
       while (slots[s].generation == generation && slots[s].price != price) s = (s + 1) & mask;
       if (slots[s].generation == generation) {

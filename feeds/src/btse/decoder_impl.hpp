@@ -116,7 +116,7 @@ struct Decoder::Impl {
   // Open-addressing price index for deduplicating long sides; a slot belongs to the current side
   // only when its generation matches, so nothing is cleared between sides.
   struct PriceSlot {
-    std::int64_t price;
+    Decimal::rep price;
     std::uint32_t generation;
     std::uint32_t index;
   };

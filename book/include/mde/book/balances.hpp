@@ -81,5 +81,7 @@ class Balances {
 };
 
 static_assert(std::is_trivially_copyable_v<Balance> && std::is_trivially_copyable_v<Balances>);
+// Code 16, two 16-byte Decimals, 16 of time and count, 2 of reason and venue, padded to 16.
+static_assert(sizeof(Balance) == 80);
 
 }  // namespace mde

@@ -112,8 +112,9 @@ struct Order {
   CancelReason cancel_reason;
 };
 
-static_assert(std::is_trivially_copyable_v<Order> && sizeof(Order) == 192,
-              "Order layout changed: three cache lines per tracked order");
+// 96 bytes of ids, five 16-byte decimals, 32 of times and sequence, 14 of small fields.
+static_assert(std::is_trivially_copyable_v<Order> && sizeof(Order) == 224,
+              "Order layout changed: three and a half cache lines per tracked order");
 
 enum class OrderApply : std::uint8_t {
   applied,          // the event was looked at; see OrderUpdate's flags for what it changed
@@ -157,7 +158,7 @@ struct OrderCounters {
   std::uint64_t table_full = 0;
   std::uint64_t malformed = 0;
   std::uint64_t market_mismatch = 0;  // events refused: their instrument is not the order's
-  std::uint64_t overflow = 0;  // a total that would overflow Decimal: that fill is not added
+  std::uint64_t overflow = 0;  // a total (or price x qty) that would overflow: fill not added
 };
 
 class OrderTracker {

@@ -50,6 +50,7 @@ struct TradeCounters {
   std::uint64_t counted = 0;
   std::uint64_t duplicates = 0;
   std::uint64_t without_id = 0;  // counted without deduplication
+  std::uint64_t sum_overflow = 0;  // counted, but volume / notional could not hold it: unchanged
   std::uint64_t bad_instrument = 0;
 };
 

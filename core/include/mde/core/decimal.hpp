@@ -1,9 +1,12 @@
 // Fixed-point decimals for prices, quantities and notionals.
 //
-// A value is an integer mantissa with a compile-time decimal scale: `Decimal` holds
-// mantissa * 10^-8 in an int64 (range +-92,233,720,368.54775807, every price and quantity in the
-// venue documents), `Notional` holds mantissa * 10^-16 in an int128 so that Decimal x Decimal is
-// exact and sums of notionals cannot overflow in practice.
+// A value is an integer mantissa with a compile-time decimal scale. `Decimal` holds
+// mantissa * 10^-8 in an int128: range about +-1.7 x 10^30, exactly
+// -1701411834604692317316873037158.84105728 to 1701411834604692317316873037158.84105727 (the
+// venues send quantities of low-priced coins and KRW balances above 10^11, past the
+// +-92,233,720,368 an int64 held). `Notional` holds mantissa * 10^-16 in an int128 (range
+// +-1.7 x 10^22) so that Decimal x Decimal is exact. A product or a widening that does not fit a
+// Notional is reported (checked_multiply, checked_widen return false), never wrapped.
 //
 // Parsing is exact: a text that cannot be represented (exponent, letters, too many significant
 // fractional digits, out of range, empty) is an error, never a rounded value. Formatting is
@@ -126,17 +129,26 @@ class FixedDecimal {
   Rep mantissa_;
 };
 
-using Decimal = FixedDecimal<std::int64_t, 8>;
+using Decimal = FixedDecimal<__int128, 8>;
 using Notional = FixedDecimal<__int128, 16>;
 
-// Exact product of two Decimals (price x qty). Cannot overflow: |a|,|b| < 2^63.
-[[nodiscard]] constexpr Notional multiply(Decimal a, Decimal b) noexcept {
-  return Notional::from_mantissa(static_cast<__int128>(a.mantissa()) * b.mantissa());
+// Exact product of two Decimals (price x qty) into `out`. False, with `out` untouched, when the
+// product does not fit a Notional (|a x b| >= 1.7 x 10^22: absurd for a trade, possible for
+// hostile input); never wraps.
+[[nodiscard]] constexpr bool checked_multiply(Decimal a, Decimal b, Notional& out) noexcept {
+  __int128 r;
+  if (__builtin_mul_overflow(a.mantissa(), b.mantissa(), &r)) return false;
+  out = Notional::from_mantissa(r);
+  return true;
 }
 
-// Widening conversion; exact.
-[[nodiscard]] constexpr Notional widen(Decimal a) noexcept {
-  return Notional::from_mantissa(static_cast<__int128>(a.mantissa()) * 100'000'000);
+// Exact widening conversion into `out`; false, with `out` untouched, when |a| >= 1.7 x 10^22
+// (a Decimal's range is wider than a Notional's).
+[[nodiscard]] constexpr bool checked_widen(Decimal a, Notional& out) noexcept {
+  __int128 r;
+  if (__builtin_mul_overflow(a.mantissa(), __int128{100'000'000}, &r)) return false;
+  out = Notional::from_mantissa(r);
+  return true;
 }
 
 // Overflow-checked arithmetic: returns false and leaves `out` untouched on overflow.
@@ -163,11 +175,13 @@ template <class Rep, int S>
 template <class Rep, int Scale>
 constexpr DecimalError FixedDecimal<Rep, Scale>::parse(std::string_view text,
                                                        FixedDecimal& out) noexcept {
-  // Fast path: accumulate without per-digit overflow checks while the digit count proves no
-  // overflow is possible (18 digits fit an int64, 38 an int128); longer texts take the checked
-  // path. Books parse 64 of these per frame, so the per-digit check was the decoder's hot spot.
+  // Fast path: accumulate in 64-bit arithmetic, without per-digit overflow checks, while the digit
+  // count proves no overflow is possible (18 digits fit an int64); only the final scaling widens
+  // to the mantissa (one 64x64->128 multiply for an int128 rep). Longer texts take the checked
+  // path in the full width. Books parse dozens of these per frame, so the per-digit check (and
+  // 128-bit digit arithmetic) would be the decoder's hot spot.
   using U = detail::unsigned_rep_t<Rep>;
-  constexpr int kSafeDigits = sizeof(Rep) == 16 ? 38 : 18;
+  constexpr int kSafeDigits = 18;
   constexpr U kMaxPositive = static_cast<U>(~U{0} >> 1);
   const char* p = text.data();
   const char* const end = p + text.size();
@@ -175,11 +189,11 @@ constexpr DecimalError FixedDecimal<Rep, Scale>::parse(std::string_view text,
   const bool negative = *p == '-';
   if (negative && ++p == end) return DecimalError::empty;
 
-  U m = 0;
+  std::uint64_t m = 0;  // wraps harmlessly past 19 digits: such texts take parse_checked
   int digits = 0;
   const char* const int_begin = p;
   for (; p != end && static_cast<unsigned char>(*p - '0') < 10; ++p, ++digits) {
-    m = m * 10 + static_cast<U>(*p - '0');
+    m = m * 10 + static_cast<std::uint64_t>(*p - '0');
   }
   if (p == int_begin) return DecimalError::syntax;  // "", ".5", "-.5", "e5", "--1"
   int frac_digits = 0;
@@ -187,7 +201,7 @@ constexpr DecimalError FixedDecimal<Rep, Scale>::parse(std::string_view text,
     const char* const frac_begin = ++p;
     for (; p != end && static_cast<unsigned char>(*p - '0') < 10; ++p) {
       if (frac_digits < Scale) {
-        m = m * 10 + static_cast<U>(*p - '0');
+        m = m * 10 + static_cast<std::uint64_t>(*p - '0');
         ++frac_digits;
         ++digits;
       } else if (*p != '0') {
@@ -204,9 +218,15 @@ constexpr DecimalError FixedDecimal<Rep, Scale>::parse(std::string_view text,
 
   const U limit = negative ? kMaxPositive + 1 : kMaxPositive;
   U scaled;
-  if (__builtin_mul_overflow(m, detail::kPow10Table<U, Scale>[Scale - frac_digits], &scaled) ||
-      scaled > limit) {
-    return DecimalError::out_of_range;
+  if constexpr (sizeof(U) == 16) {
+    // < 10^18 times at most 10^18 (Scale <= 18) is below 2^127: no overflow, no check.
+    scaled = static_cast<U>(m) * detail::kPow10Table<std::uint64_t, Scale>[Scale - frac_digits];
+    if (scaled > limit) return DecimalError::out_of_range;
+  } else {
+    if (__builtin_mul_overflow(m, detail::kPow10Table<U, Scale>[Scale - frac_digits], &scaled) ||
+        scaled > limit) {
+      return DecimalError::out_of_range;
+    }
   }
   out.mantissa_ = negative ? static_cast<Rep>(U{0} - scaled) : static_cast<Rep>(scaled);
   return DecimalError::ok;
@@ -301,7 +321,8 @@ constexpr char* FixedDecimal<Rep, Scale>::format_to(char* out) const noexcept {
   return out;
 }
 
-static_assert(sizeof(Decimal) == 8 && std::is_trivially_copyable_v<Decimal> &&
+static_assert(sizeof(Decimal) == 16 && alignof(Decimal) == 16 &&
+              std::is_trivially_copyable_v<Decimal> &&
               std::is_trivially_default_constructible_v<Decimal>);
 static_assert(sizeof(Notional) == 16 && std::is_trivially_copyable_v<Notional>);
 

@@ -42,7 +42,10 @@ enum class Side : std::uint8_t { buy, sell };
 
 // ---- Order book ------------------------------------------------------------------------------
 
-inline constexpr std::size_t kMaxBookLevels = 64;  // per side; Coinone sends 16, BTSE up to 50
+// Per side and per event. Coinone sends 16; a BTSE 50-level snapshot travels as two parts (see
+// BookPartFlag). 32, not 64: with 16-byte Decimals a level is 32 bytes, and 32 levels a side keep
+// the queue element at the size it had with 8-byte Decimals and 64 levels.
+inline constexpr std::size_t kMaxBookLevels = 32;
 
 struct PriceLevel {
   Decimal price;
@@ -51,11 +54,12 @@ struct PriceLevel {
 
 enum class BookAction : std::uint8_t { snapshot, delta };
 
-// A venue frame whose levels do not fit one BookUpdate (a BTSE delta can carry more than
-// kMaxBookLevels entries on a side) travels as several parts of one update, published together
-// and in order: the first part carries the checks (id, prev_id), every part but the last has
-// kBookPartMore set, every part but the first has kBookPartContinued. A book applies the parts as
-// one update: the crossed check and the strategy callback come after the last part.
+// A venue frame whose levels do not fit one BookUpdate (a BTSE 50-level snapshot, a BTSE delta
+// with more than kMaxBookLevels entries on a side) travels as several parts of one update,
+// published together and in order: the first part carries the checks (id, prev_id), every part
+// but the last has kBookPartMore set, every part but the first has kBookPartContinued. A book
+// applies the parts as one update: the crossed check and the strategy callback come after the
+// last part.
 enum BookPartFlag : std::uint8_t {
   kBookPartMore = 1u << 0,       // another part of the same update follows
   kBookPartContinued = 1u << 1,  // not the first part: no id checks, same id as the first
@@ -238,11 +242,14 @@ struct Event {
 static_assert(std::is_trivially_copyable_v<Event> && std::is_trivially_destructible_v<Event>);
 static_assert(std::is_trivially_default_constructible_v<BookUpdate> &&
               std::is_trivially_default_constructible_v<OrderEvent>);
-static_assert(sizeof(PriceLevel) == 16);
-static_assert(sizeof(BookUpdate) == 24 + 2 * kMaxBookLevels * sizeof(PriceLevel));
-static_assert(sizeof(Trade) == 72);
-static_assert(sizeof(OrderEvent) == 264);
-static_assert(sizeof(AssetEvent) == 408);
+static_assert(sizeof(PriceLevel) == 2 * sizeof(Decimal) && sizeof(PriceLevel) == 32);
+// The 20 bytes of ids, action and counts are padded to the levels' 16-byte alignment.
+static_assert(offsetof(BookUpdate, bids) == 32 &&
+              sizeof(BookUpdate) == 32 + 2 * kMaxBookLevels * sizeof(PriceLevel));
+static_assert(sizeof(Trade) == 96);        // id 48, price 16, qty 16, side padded to 16
+static_assert(sizeof(Ticker) == 304);
+static_assert(sizeof(OrderEvent) == 352);  // nine Decimals (144) after 168 bytes of ids, padded
+static_assert(sizeof(AssetEvent) == 544);  // 8 balances of 48 bytes (code 16, two Decimals 32)
 // The queue element: a book snapshot dominates. Changing it changes queue memory and hop cost.
 static_assert(alignof(Event) == 16 && sizeof(Event) == 2112,
               "Event layout changed: update docs/ARCHITECTURE.md (queue element size)");

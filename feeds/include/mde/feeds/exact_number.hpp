@@ -36,13 +36,29 @@ template <class Rep, int Scale>
   if (negative && ++p == end) return DecimalError::empty;
   auto is_digit = [](char c) { return static_cast<unsigned char>(c - '0') < 10; };
 
+  // Up to this many significant digits are accumulated in 64-bit arithmetic (10^19 - 1 fits a
+  // uint64); a wider mantissa takes over only for longer texts, so the common short number never
+  // touches 128-bit arithmetic until its final scaling.
+  constexpr int kNarrowDigits = 19;
+
   // The significant digits, counted without leading zeros, with trailing zeros held back in
   // `pending_zeros` (they only matter if a non-zero digit follows).
-  U digits = 0;
-  int digit_count = 0;        // significant digits accumulated in `digits`
+  std::uint64_t narrow = 0;   // the digits while digit_count <= kNarrowDigits
+  U wide = 0;                 // the digits once digit_count > kNarrowDigits
+  int digit_count = 0;        // significant digits accumulated
   std::int64_t pending_zeros = 0;
   std::int64_t power = 0;     // value = digits * 10^power (before the exponent)
   bool too_many = false;      // more significant digits than any mantissa holds
+  auto push = [&](unsigned d) {
+    if (++digit_count > kMaxDigits) {
+      too_many = true;
+    } else if (digit_count <= kNarrowDigits) {
+      narrow = narrow * 10 + d;
+    } else {
+      if (digit_count == kNarrowDigits + 1) wide = narrow;
+      wide = wide * 10 + d;
+    }
+  };
   auto take = [&](char c, bool fractional) {
     if (fractional) --power;
     if (c == '0') {  // a leading zero (also after the point) only moves the power
@@ -50,12 +66,8 @@ template <class Rep, int Scale>
       return;
     }
     // A non-zero digit: the held-back zeros become significant.
-    for (; pending_zeros > 0; --pending_zeros) {
-      if (++digit_count > kMaxDigits) too_many = true;
-      else digits = digits * 10;
-    }
-    if (++digit_count > kMaxDigits) too_many = true;
-    else digits = digits * 10 + static_cast<U>(c - '0');
+    for (; pending_zeros > 0; --pending_zeros) push(0);
+    push(static_cast<unsigned>(c - '0'));
   };
 
   const char* const int_begin = p;
@@ -90,9 +102,14 @@ template <class Rep, int Scale>
   const std::int64_t shift = power + pending_zeros + exponent + Scale;
   if (shift < 0) return DecimalError::too_precise;  // the last significant digit is non-zero
   if (too_many || digit_count + shift > kMaxDigits) return DecimalError::out_of_range;
-  U m = digits;
-  for (std::int64_t i = 0; i < shift; ++i) {
-    if (__builtin_mul_overflow(m, U{10}, &m)) return DecimalError::out_of_range;
+  U m;
+  if (digit_count + shift <= kNarrowDigits) {  // the scaled value still fits 64 bits
+    m = static_cast<U>(narrow * detail::kPow10Table<std::uint64_t, kNarrowDigits>[shift]);
+  } else {
+    m = digit_count <= kNarrowDigits ? static_cast<U>(narrow) : wide;
+    for (std::int64_t i = 0; i < shift; ++i) {
+      if (__builtin_mul_overflow(m, U{10}, &m)) return DecimalError::out_of_range;
+    }
   }
   const U limit = negative ? kMaxPositive + 1 : kMaxPositive;
   if (m > limit) return DecimalError::out_of_range;
@@ -102,7 +119,7 @@ template <class Rep, int Scale>
 }
 
 namespace detail {
-[[nodiscard]] constexpr std::int64_t json_mantissa(std::string_view s) noexcept {
+[[nodiscard]] constexpr Decimal::rep json_mantissa(std::string_view s) noexcept {
   Decimal d = Decimal::from_mantissa(-1);
   return parse_json_number(s, d) == DecimalError::ok ? d.mantissa() : -1;
 }
@@ -119,10 +136,14 @@ static_assert(detail::json_mantissa("5.0E-4") == 50'000 &&
               detail::json_mantissa("0.007") == 700'000 &&
               detail::json_mantissa("0") == 0 && detail::json_mantissa("-0.0e-9") == 0 &&
               detail::json_mantissa("1.000000000000E-8") == 1 &&
-              detail::json_mantissa("100000000E-16") == 1);
+              detail::json_mantissa("100000000E-16") == 1 &&
+              detail::json_mantissa("1.5E11") == Decimal::rep{15} * 1'000'000'000'000'000'000 &&
+              detail::json_mantissa("12345678901234567890.5") ==
+                  Decimal::rep{1'234'567'890'123'456'789} * 1'000'000'000 + 50'000'000);
 static_assert(detail::json_error("1E-9") == DecimalError::too_precise &&
               detail::json_error("1.5E-8") == DecimalError::too_precise &&
-              detail::json_error("1E11") == DecimalError::out_of_range &&
+              detail::json_error("1E30") == DecimalError::ok &&
+              detail::json_error("1E31") == DecimalError::out_of_range &&
               detail::json_error("1e99999999999999999999") == DecimalError::out_of_range &&
               detail::json_error("1e-99999999999999999999") == DecimalError::too_precise &&
               detail::json_error("0688") == DecimalError::syntax &&

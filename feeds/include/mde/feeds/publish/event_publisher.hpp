@@ -163,7 +163,7 @@ class EventPublisher {
     return stop_ != nullptr && stop_->load(std::memory_order_relaxed);
   }
 
-  // Copies the header and the live payload only: a trade is 104 of the 2112 bytes.
+  // Copies the header and the live payload only: a trade is 128 of the 2112 bytes.
   static void copy_used(const Event& from, Event& to) noexcept {
     auto copy_prefix = [&](std::size_t bytes) {
       std::memcpy(static_cast<void*>(&to), &from, bytes);

@@ -10,5 +10,6 @@ int run_decode(std::span<char* const> args);
 int run_capture(std::span<char* const> args);
 int run_gen(std::span<char* const> args);
 int run_replay(std::span<char* const> args);
+int run_sim(std::span<char* const> args);  // only with MDE_LIVE (MDE_HAS_LIVE)
 
 }  // namespace mde::tools

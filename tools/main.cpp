@@ -13,7 +13,11 @@ void usage() {
       "  decode FILE      decode one frame per line and print each event or rejection reason\n"
       "  capture ...      convert captures (text <-> native) and summarise them; see 'mde capture'\n"
       "  gen ...          write a synthetic Coinone capture; see 'mde gen'\n"
-      "  replay FILE      run a capture through the full pipeline; see 'mde replay --help'\n",
+      "  replay FILE      run a capture through the full pipeline; see 'mde replay --help'\n"
+#ifdef MDE_HAS_LIVE
+      "  sim ...          run the local exchange simulator (TLS WebSocket); see 'mde sim --help'\n"
+#endif
+      ,
       stderr);
 }
 
@@ -29,6 +33,9 @@ int main(int argc, char** argv) {
   if (std::strcmp(argv[1], "capture") == 0) return mde::tools::run_capture(rest);
   if (std::strcmp(argv[1], "gen") == 0) return mde::tools::run_gen(rest);
   if (std::strcmp(argv[1], "replay") == 0) return mde::tools::run_replay(rest);
+#ifdef MDE_HAS_LIVE
+  if (std::strcmp(argv[1], "sim") == 0) return mde::tools::run_sim(rest);
+#endif
   usage();
   return 2;
 }

@@ -30,6 +30,16 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using Stream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
+// One connection attempt: the stream with the buffers its operations use. Handlers hold it
+// (shared_ptr), so an abandoned connection's buffers outlive its last operation.
+struct Connection {
+  Connection(asio::io_context& io, asio::ssl::context& tls) : ws(io, tls) {}
+  Stream ws;
+  beast::flat_buffer buffer;
+  std::deque<std::string> outbox;  // front() is being written while `writing`
+  bool writing = false;
+};
 using Clock = std::chrono::steady_clock;
 
 inline std::uint64_t add(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) noexcept {
@@ -75,7 +85,7 @@ const char* to_string(SessionStage stage) noexcept {
 
 // Every handler checks `generation`: a failure or stop() bumps it, so callbacks still in flight
 // for an abandoned connection return without touching the new one. Handlers hold the stream they
-// started on (shared_ptr), so an abandoned stream lives until its last operation completed.
+// started on (a Connection), so an abandoned stream lives until its last operation completed.
 struct LiveSession::Impl {
   Impl(asio::io_context& io_context, SessionQueue& queue, InstrumentRegistry& registry,
        SessionOptions o, const std::atomic<bool>* stop)
@@ -109,10 +119,7 @@ struct LiveSession::Impl {
     if (stopped) return;
     const std::uint64_t gen = ++generation;
     add(stats.connect_attempts);
-    ws = std::make_shared<Stream>(io, tls);
-    buffer.clear();
-    outbox.clear();
-    writing = false;
+    conn = std::make_shared<Connection>(io, tls);
     resolver.async_resolve(options.endpoint.host, options.endpoint.port,
                            [this, gen](beast::error_code ec, tcp::resolver::results_type r) {
                              on_resolve(gen, ec, r);
@@ -122,16 +129,18 @@ struct LiveSession::Impl {
   void on_resolve(std::uint64_t gen, beast::error_code ec, tcp::resolver::results_type results) {
     if (gen != generation) return;
     if (ec) return fail(gen, SessionStage::resolve);
-    auto s = ws;
+    auto c = conn;
+    Stream* s = &c->ws;
     beast::get_lowest_layer(*s).expires_after(options.timers.connect_timeout);
     beast::get_lowest_layer(*s).async_connect(
-        results, [this, gen, s](beast::error_code e, const tcp::endpoint&) { on_connect(gen, e); });
+        results, [this, gen, c](beast::error_code e, const tcp::endpoint&) { on_connect(gen, e); });
   }
 
   void on_connect(std::uint64_t gen, beast::error_code ec) {
     if (gen != generation) return;
     if (ec) return fail(gen, SessionStage::connect);
-    auto s = ws;
+    auto c = conn;
+    Stream* s = &c->ws;
     beast::error_code ignored;
     beast::get_lowest_layer(*s).socket().set_option(tcp::no_delay(true), ignored);
     if (!configure_peer_verification(s->next_layer().native_handle(), options.endpoint.host,
@@ -140,13 +149,14 @@ struct LiveSession::Impl {
     }
     beast::get_lowest_layer(*s).expires_after(options.timers.connect_timeout);
     s->next_layer().async_handshake(asio::ssl::stream_base::client,
-                                    [this, gen, s](beast::error_code e) { on_tls_handshake(gen, e); });
+                                    [this, gen, c](beast::error_code e) { on_tls_handshake(gen, e); });
   }
 
   void on_tls_handshake(std::uint64_t gen, beast::error_code ec) {
     if (gen != generation) return;
     if (ec) return fail(gen, SessionStage::tls_handshake);
-    auto s = ws;
+    auto c = conn;
+    Stream* s = &c->ws;
     beast::get_lowest_layer(*s).expires_never();
     websocket::stream_base::timeout t{};
     t.handshake_timeout = options.timers.connect_timeout;
@@ -160,13 +170,13 @@ struct LiveSession::Impl {
         }));
     s->async_handshake(options.endpoint.host + ":" + options.endpoint.port,
                        options.endpoint.target,
-                       [this, gen, s](beast::error_code e) { on_ws_handshake(gen, e); });
+                       [this, gen, c](beast::error_code e) { on_ws_handshake(gen, e); });
   }
 
   void on_ws_handshake(std::uint64_t gen, beast::error_code ec) {
     if (gen != generation) return;
     if (ec) return fail(gen, SessionStage::ws_handshake);
-    ws->text(true);
+    conn->ws.text(true);
     add(stats.connects);
     stats.connected.store(true, std::memory_order_relaxed);
     attempt = 0;
@@ -180,13 +190,15 @@ struct LiveSession::Impl {
 
   // ---- read loop --------------------------------------------------------------------------
   void do_read(std::uint64_t gen) {
-    auto s = ws;
-    s->async_read(buffer, [this, gen, s](beast::error_code e, std::size_t) { on_read(gen, e); });
+    auto c = conn;
+    Stream* s = &c->ws;
+    s->async_read(c->buffer, [this, gen, c](beast::error_code e, std::size_t) { on_read(gen, e); });
   }
 
   void on_read(std::uint64_t gen, beast::error_code ec) {
     if (gen != generation) return;
     if (ec) return fail(gen, SessionStage::read);
+    beast::flat_buffer& buffer = conn->buffer;
     const std::size_t n = buffer.size();
     last_rx = Clock::now();
     add(stats.frames);
@@ -211,24 +223,25 @@ struct LiveSession::Impl {
 
   // ---- writes (one outstanding at a time) -------------------------------------------------
   void send(const std::string& text) {
-    outbox.push_back(text);
+    conn->outbox.push_back(text);
     add(stats.requests_sent);
-    if (!writing) do_write(generation);
+    if (!conn->writing) do_write(generation);
   }
 
   void do_write(std::uint64_t gen) {
-    writing = true;
-    auto s = ws;
-    s->async_write(asio::buffer(outbox.front()),
-                   [this, gen, s](beast::error_code e, std::size_t) { on_write(gen, e); });
+    auto c = conn;
+    c->writing = true;
+    Stream* s = &c->ws;
+    s->async_write(asio::buffer(c->outbox.front()),
+                   [this, gen, c](beast::error_code e, std::size_t) { on_write(gen, e); });
   }
 
   void on_write(std::uint64_t gen, beast::error_code ec) {
     if (gen != generation) return;
-    writing = false;
+    conn->writing = false;
     if (ec) return fail(gen, SessionStage::write);
-    outbox.pop_front();
-    if (!outbox.empty()) do_write(gen);
+    conn->outbox.pop_front();
+    if (!conn->outbox.empty()) do_write(gen);
   }
 
   // ---- timers -----------------------------------------------------------------------------
@@ -271,10 +284,10 @@ struct LiveSession::Impl {
     ping_timer.cancel();
     watchdog_timer.cancel();
     resolver.cancel();
-    if (ws) {
+    if (conn) {
       beast::error_code ignored;
-      beast::get_lowest_layer(*ws).socket().shutdown(tcp::socket::shutdown_both, ignored);
-      beast::get_lowest_layer(*ws).socket().close(ignored);
+      beast::get_lowest_layer(conn->ws).socket().shutdown(tcp::socket::shutdown_both, ignored);
+      beast::get_lowest_layer(conn->ws).socket().close(ignored);
     }
   }
 
@@ -305,19 +318,16 @@ struct LiveSession::Impl {
   asio::ssl::context tls;
   tcp::resolver resolver;
   asio::steady_timer ping_timer, watchdog_timer, backoff_timer;
-  std::shared_ptr<Stream> ws;
-  beast::flat_buffer buffer;
+  std::shared_ptr<Connection> conn;
   PaddedBuffer frame;
   VenueDecoder decoder;
   EventPublisher<SessionQueue> publisher;
-  std::deque<std::string> outbox;
   std::vector<std::string> subscribe_requests;
   std::string ping_request;
   std::mt19937_64 rng;
   Clock::time_point last_rx{};
   std::uint64_t generation = 0;
   int attempt = 0;
-  bool writing = false;
   bool stopped = false;
   SessionStats stats;
 };

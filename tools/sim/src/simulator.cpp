@@ -222,19 +222,21 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
                     beast::bind_front_handler(&ServerSession::on_write, shared_from_this()));
   }
 
+  // The outbox is only ever cleared here, when no write is in flight: an in-flight write still
+  // reads outbox_.front().
   void on_write(beast::error_code ec, std::size_t) {
-    if (ec) {
+    if (ec || !open_) {
       close_bookkeeping();
+      outbox_.clear();
       return;
     }
     outbox_.pop_front();
-    if (!outbox_.empty() && open_) do_write();
+    if (!outbox_.empty()) do_write();
   }
 
   void close_bookkeeping() {
     if (!open_) return;
     open_ = false;
-    outbox_.clear();
     sim_.stats.open_connections.fetch_sub(1, std::memory_order_relaxed);
     if (auto it = sim_.per_address.find(address_); it != sim_.per_address.end() && it->second > 0) {
       --it->second;

@@ -116,7 +116,9 @@ TEST_F(LiveCoinone, ADroppedConnectionIsReconnectedAndResubscribedAndBooksGoLive
                                  {Channel::trade, "XRP", "KRW", kDefault}}));
   runtime().start();
   const InstrumentRegistry& reg = runtime().registry();
-  ASSERT_TRUE(wait_until([&] { return recorder_.books_of(reg, "XRP-KRW") >= 2; }));
+  ASSERT_TRUE(wait_until([&] {
+    return recorder_.books_of(reg, "XRP-KRW") >= 2 && sim_->stats().subscribes.load() >= 2;
+  }));
   const std::uint64_t subscribes_before = sim_->stats().subscribes.load();
   EXPECT_EQ(subscribes_before, 2u);
   sim_->drop_connections();
@@ -176,6 +178,37 @@ TEST(LiveSessionUrl, ParsesHostPortAndPath) {
   EXPECT_EQ(d.port, "443");
   EXPECT_EQ(d.target, "/");
   EXPECT_THROW((void)live::parse_wss_url("ws://x"), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace mde
+
+namespace mde {
+namespace {
+
+TEST(LiveSimulatorLimits, AConnectionPastThePerAddressLimitIsClosedWith4290) {
+  live_test::TempDir certs("limit");
+  sim::Simulator sim({.rate = 100, .cert_dir = certs.path(), .max_connections_per_address = 1});
+  sim.start();
+  live_test::Recorder recorder;
+  {
+    LiveRuntime<live_test::Recorder> rt(recorder);
+    for (int k = 0; k < 2; ++k) {
+      live::SessionOptions o;
+      o.endpoint = live::parse_wss_url(sim.coinone_public_url());
+      o.tls.ca_file = sim.ca_file().string();
+      o.timers.backoff_initial = std::chrono::milliseconds(20);
+      rt.add_session(std::move(o));
+    }
+    rt.start();
+    ASSERT_TRUE(live_test::wait_until([&] {
+      return sim.stats().limit_closes.load() >= 1 && recorder.connected.load() >= 1 &&
+             rt.session(0).stats().failures.load() + rt.session(1).stats().failures.load() >= 1;
+    }));
+    // Exactly one of the two got in: the other was refused before any CONNECTED frame.
+    EXPECT_EQ(recorder.connected.load(), 1u);
+  }
+  sim.stop();
 }
 
 }  // namespace

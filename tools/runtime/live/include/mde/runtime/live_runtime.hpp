@@ -36,10 +36,10 @@
 #include "mde/book/core_loop.hpp"
 #include "mde/book/engine.hpp"
 #include "mde/core/clock.hpp"
-#include "mde/core/cpu_affinity.hpp"
 #include "mde/core/idle_strategy.hpp"
 #include "mde/core/instrument.hpp"
 #include "mde/feeds/live/session.hpp"
+#include "mde/runtime/runtime_threads.hpp"
 
 namespace mde {
 
@@ -70,7 +70,7 @@ class LiveRuntime {
     if (started_) throw std::runtime_error("LiveRuntime: add_session after start");
     if (sessions_.size() >= kMaxConnections) throw std::runtime_error("LiveRuntime: too many sessions");
     session.connection = static_cast<std::uint32_t>(sessions_.size());
-    session.resync = {&drain_resync, engine_.get()};
+    session.resync = {&drain_resync_ring<Engine<Strategy>>, engine_.get()};
     queues_.push_back(std::make_unique<Queue>(options_.queue_capacity));
     sessions_.push_back(std::make_unique<live::LiveSession>(io_, *queues_.back(), *registry_,
                                                             std::move(session), &stop_));
@@ -84,11 +84,11 @@ class LiveRuntime {
     producers_running_.store(1, std::memory_order_relaxed);
     for (auto& s : sessions_) s->start();
     core_ = std::thread([this] {
-      pin("mde-core", options_.core_cpu, core_pin_failure_);
+      name_and_pin_thread("mde-core", options_.core_cpu, core_pin_failure_);
       run_core();
     });
     io_thread_ = std::thread([this] {
-      pin("mde-io", options_.io_cpu, io_pin_failure_);
+      name_and_pin_thread("mde-io", options_.io_cpu, io_pin_failure_);
       io_.run();
       producers_running_.store(0, std::memory_order_release);
     });
@@ -123,27 +123,6 @@ class LiveRuntime {
   }
 
  private:
-  // Runs on the I/O thread: the session of `connection` is the only consumer of its ring.
-  static std::size_t drain_resync(void* engine, std::uint32_t connection) noexcept {
-    if (connection >= kMaxConnections) return 0;
-    auto& ring = static_cast<Engine<Strategy>*>(engine)->resync_requests(connection);
-    std::size_t drained = 0;
-    while (ring.front() != nullptr) {
-      ring.pop();
-      ++drained;
-    }
-    return drained;
-  }
-
-  static void pin(const char* name, int cpu, std::string& failure) {
-    (void)name_current_thread(name);
-    if (cpu < 0) return;
-    if (const ThreadStatus st = pin_current_thread(cpu); st != ThreadStatus::ok) {
-      failure = std::string(name) + " thread -> cpu " + std::to_string(cpu) + ": " +
-                std::string(to_string(st));
-    }
-  }
-
   void run_core() noexcept {
     std::vector<Queue*> queues;
     for (auto& q : queues_) queues.push_back(q.get());

@@ -16,7 +16,7 @@ cd "$(dirname "$0")"
 
 PACKAGES=(g++ cmake ninja-build pkgconf libsimdjson-dev libboost-dev libssl-dev
           libconcurrentqueue-dev libreaderwriterqueue-dev libbenchmark-dev libgtest-dev
-          rapidjson-dev nlohmann-json3-dev clang libclang-rt-dev)
+          rapidjson-dev nlohmann-json3-dev clang libclang-rt-dev libcli11-dev)
 JOBS=${MDE_JOBS:-$(nproc)}
 NATIVE=$([ "${MDE_PORTABLE:-0}" = 1 ] && echo OFF || echo ON)
 
@@ -52,7 +52,8 @@ demo() {
   local mde=build/release/tools/mde out=build/demo
   mkdir -p "$out"
   log "demo 1/3: what the decoder makes of the documented example frames"
-  "$mde" decode tests/data/coinone_protocol_frames.jsonl | tail -n 12
+  # exit 1 by design: the documented frames include one the decoder rejects (unknown channel)
+  { "$mde" decode tests/data/coinone_protocol_frames.jsonl || true; } | tail -n 12
   log "demo 2/3: replay of the shipped sample capture through the full pipeline"
   "$mde" capture convert tests/data/samples/coinone_sample.jsonl "$out/coinone_sample.mdecap"
   "$mde" replay "$out/coinone_sample.mdecap" --stats --dump-state "$out/state.json"
@@ -169,7 +170,7 @@ test_all() {
   fi
 
   if command -v clang++ >/dev/null && [ -d tests/fuzz ]; then
-    log "fuzzing the decoder for ${MDE_FUZZ_SECONDS:-60} s (libFuzzer)"
+    log "fuzzing each decoder for ${MDE_FUZZ_SECONDS:-60} s (libFuzzer)"
     CXX=clang++ configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMDE_FUZZ=ON \
       -DMDE_BUILD_TESTS=OFF -DMDE_BUILD_BENCH=OFF -DMDE_BUILD_TOOLS=OFF
     cmake --build build/fuzz -j "$JOBS"

@@ -9,7 +9,10 @@
 #include <string>
 #include <string_view>
 
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
+#include "progress.hpp"
 #include "mde/feeds/capture/capture_summary.hpp"
 #include "mde/feeds/capture/crc32c.hpp"
 #include "mde/sample/capture_io.hpp"
@@ -20,30 +23,13 @@ namespace {
 
 using sample::CaptureForm;
 
-int usage() {
-  std::fputs(
-      "usage: mde capture convert IN OUT [--connection N] [--bare-step-ns N]\n"
-      "       mde capture info FILE\n"
-      "  convert: native (.mdecap) <-> text (one frame per line, '<receive_ns>\\t<frame>' or a\n"
-      "           bare frame). IN's form is recognised by its magic; OUT's by its extension\n"
-      "           (.mdecap native; .jsonl/.txt/.ndjson/.log text; otherwise the other form).\n"
-      "           A damaged native IN is converted up to its last good record (exit 1).\n"
-      "           --connection N: connection id for records read from text (default 0).\n"
-      "           --bare-step-ns N: synthetic time step for bare text frames (default 1000000).\n"
-      "  info:    records, bytes, time span, connections, and where a damaged file stops\n"
-      "           (exit 0 when the file reads cleanly to its end, 1 otherwise).\n",
-      stderr);
-  return 2;
-}
+// Upper bound for --bare-step-ns: one day per frame; more only serves to wrap the clock.
+constexpr std::int64_t kMaxBareStepNs = 86'400'000'000'000;
 
-bool parse_i64(const char* s, std::int64_t& out) {
-  char* end = nullptr;
-  errno = 0;
-  const long long v = std::strtoll(s, &end, 10);
-  if (end == s || *end != '\0' || errno != 0) return false;
-  out = v;
-  return true;
-}
+struct ConvertArgs {
+  std::string in_path, out_path;
+  capture::TextReadOptions text{};
+};
 
 // "2025-10-21T05:53:20.123456789Z"
 std::string utc(std::int64_t ns) {
@@ -63,31 +49,24 @@ std::string utc(std::int64_t ns) {
   return buf;
 }
 
-int run_convert(std::span<char* const> args) {
-  std::string in_path, out_path;
-  capture::TextReadOptions text{};
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view a = args[i];
-    std::int64_t v = 0;
-    if ((a == "--connection" || a == "--bare-step-ns") && i + 1 < args.size() &&
-        parse_i64(args[i + 1], v) && v >= 0) {
-      if (a == "--connection") text.connection = static_cast<std::uint32_t>(v);
-      else text.bare_frame_step_ns = v;
-      ++i;
-    } else if (!a.starts_with("--") && in_path.empty()) {
-      in_path = a;
-    } else if (!a.starts_with("--") && out_path.empty()) {
-      out_path = a;
-    } else {
-      return usage();
-    }
-  }
-  if (in_path.empty() || out_path.empty()) return usage();
+// A read error (not damage, not a bad line) means the input was not read in full: no output.
+bool read_failed(const sample::CaptureSource& source) {
+  return source.form() == CaptureForm::native
+             ? source.native().stop().reason == capture::StopReason::io_error
+             : source.text().failed();
+}
 
+int run_convert(const ConvertArgs& a) {
+  const std::string& in_path = a.in_path;
+  const std::string& out_path = a.out_path;
   sample::CaptureSource source;
-  if (!source.open(in_path, text)) {
+  if (!source.open(in_path, a.text)) {
     std::fprintf(stderr, "mde capture convert: %s\n", source.error().c_str());
-    return 1;
+    return kExitFailed;
+  }
+  if (std::string error; sample::refuse_same_file(out_path, in_path, source.identity(), error)) {
+    std::fprintf(stderr, "mde capture convert: %s\n", error.c_str());
+    return kExitFailed;
   }
   const CaptureForm out_form = sample::form_from_extension(out_path).value_or(
       source.form() == CaptureForm::native ? CaptureForm::text : CaptureForm::native);
@@ -101,18 +80,27 @@ int run_convert(std::span<char* const> args) {
   sample::CaptureSink sink;
   if (!sink.open(out_path, out_form, options)) {
     std::fprintf(stderr, "mde capture convert: %s\n", sink.error().c_str());
-    return 1;
+    return kExitFailed;
   }
+  Progress progress("convert", source.input_size());
   capture::CaptureRecord r{};
+  std::uint64_t frames = 0;
   while (source.next(r)) {
-    if (!sink.write(r.receive_ns, r.connection, r.frame.text())) {
+    if (!sink.write(r.receive_ns, r.connection, r.frame.text(), r.venue)) {
       std::fprintf(stderr, "mde capture convert: %s\n", sink.error().c_str());
-      return 1;
+      return kExitFailed;  // the sink removes its temporary; OUT is left as it was
     }
+    progress.update(source.bytes_consumed(), ++frames);
+  }
+  progress.finish();
+  if (read_failed(source)) {
+    std::fprintf(stderr, "mde capture convert: %s: %s; nothing written\n", in_path.c_str(),
+                 source.end_report().c_str());
+    return kExitFailed;
   }
   if (!sink.close()) {
     std::fprintf(stderr, "mde capture convert: %s\n", sink.error().c_str());
-    return 1;
+    return kExitFailed;
   }
   std::fprintf(stderr, "mde capture convert: %" PRIu64 " records, %s -> %s (%s -> %s)\n",
                sink.records(), in_path.c_str(), out_path.c_str(),
@@ -127,22 +115,26 @@ int run_convert(std::span<char* const> args) {
   if (!source.clean_end()) {
     std::fprintf(stderr, "mde capture convert: input damaged: %s\n",
                  source.end_report().c_str());
-    return 1;
+    return kExitFailed;
   }
-  return 0;
+  return kExitOk;
 }
 
-int run_info(std::span<char* const> args) {
-  if (args.size() != 1) return usage();
-  const std::string path = args[0];
+int run_info(const std::string& path) {
   sample::CaptureSource source;
   if (!source.open(path)) {
     std::fprintf(stderr, "mde capture info: %s\n", source.error().c_str());
-    return 1;
+    return kExitFailed;
   }
   capture::CaptureSummary summary;
   capture::CaptureRecord r{};
-  while (source.next(r)) summary.add(r);
+  {
+    Progress progress("info", source.input_size());
+    while (source.next(r)) {
+      summary.add(r);
+      progress.update(source.bytes_consumed(), summary.records);
+    }
+  }
 
   std::printf("file         %s\n", path.c_str());
   if (source.form() == CaptureForm::native) {
@@ -155,7 +147,7 @@ int run_info(std::span<char* const> args) {
                 h.created_ns == 0 ? "unknown" : utc(h.created_ns).c_str());
     std::printf("file bytes   %" PRIu64 "\n", source.native().file_size());
   } else {
-    const capture::TextReadStats& t = source.text()->stats();
+    const capture::TextReadStats& t = source.text().stats();
     std::printf("form         text: %" PRIu64 " lines (%" PRIu64 " timestamped, %" PRIu64
                 " bare, %" PRIu64 " blank, %" PRIu64 " CRLF)\n",
                 t.lines, t.timestamped, t.bare, t.blank, t.crlf);
@@ -179,7 +171,8 @@ int run_info(std::span<char* const> args) {
   std::printf("%s\n", summary.connections.empty() ? " none" : "");
   std::printf("end          %s\n", source.end_report().c_str());
 
-  if (source.form() == CaptureForm::native && summary.payload_bytes > 0) {
+  if (source.form() == CaptureForm::native && summary.payload_bytes > 0 &&
+      source.input_size() > 0 && path != "-") {
     // The replay hot path alone: walk and checksum every record in place, nothing else.
     capture::CaptureReader reader;
     if (reader.open(path) == capture::OpenError::ok) {
@@ -193,17 +186,45 @@ int run_info(std::span<char* const> args) {
                   capture::crc32c_is_hardware() ? "SSE4.2" : "portable", s * 1e3);
     }
   }
-  return source.clean_end() ? 0 : 1;
+  return source.clean_end() ? kExitOk : kExitFailed;
 }
 
 }  // namespace
 
-int run_capture(std::span<char* const> args) {
-  if (args.empty()) return usage();
-  const std::string_view sub = args[0];
-  if (sub == "convert") return run_convert(args.subspan(1));
-  if (sub == "info") return run_info(args.subspan(1));
-  return usage();
+Command add_capture(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand("capture", "Convert captures (text <-> native) and summarise them");
+  cmd->require_subcommand(1);
+
+  auto c = std::make_shared<ConvertArgs>();
+  CLI::App* convert = cmd->add_subcommand(
+      "convert",
+      "Native (.mdecap) <-> text. IN's form is recognised by its first bytes; OUT's by its "
+      "extension (.mdecap native; .jsonl/.txt/.ndjson/.log text; otherwise the other form). OUT "
+      "is written to a temporary file beside it and renamed into place; OUT may not be IN (by any "
+      "path or link). A damaged native IN or a text IN with bad lines is converted up to the "
+      "damage / without the bad lines (exit 1).");
+  convert->add_option("IN", c->in_path, "Input capture ('-' reads standard input)")->required();
+  convert->add_option("OUT", c->out_path, "Output capture")->required();
+  convert
+      ->add_option("--connection", c->text.connection,
+                   "Connection id for records read from text lines without '<venue>:<conn>'")
+      ->check(CLI::Range(0u, capture::kMaxConnection))
+      ->capture_default_str();
+  convert
+      ->add_option("--bare-step-ns", c->text.bare_frame_step_ns,
+                   "Synthetic time step between bare text frames (at most one day)")
+      ->check(CLI::Range(std::int64_t{0}, kMaxBareStepNs))
+      ->capture_default_str();
+
+  auto info_path = std::make_shared<std::string>();
+  CLI::App* info = cmd->add_subcommand(
+      "info", "Records, bytes, time span, connections, and where a damaged file stops "
+              "(exit 0 when it reads cleanly to its end, 1 otherwise)");
+  info->add_option("FILE", *info_path, "Capture ('-' reads standard input)")->required();
+
+  return [c, info_path, convert] {
+    return convert->parsed() ? run_convert(*c) : run_info(*info_path);
+  };
 }
 
 }  // namespace mde::tools

@@ -1,15 +1,27 @@
-// Subcommands of the `mde` tool. Each takes the arguments after its name and returns the exit
-// code. The tool prints; the libraries never do.
+// Commands of the `mde` tool. Each add_* registers a subcommand (its options, help and checks)
+// on the tool's CLI11 app and returns what runs it once the command line parsed: the exit code
+// (kExitOk, kExitFailed; usage errors are CLI11's, kExitUsage). The tool prints; the libraries
+// never do.
 #pragma once
 
-#include <span>
+#include <functional>
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace mde::tools {
 
-int run_decode(std::span<char* const> args);
-int run_capture(std::span<char* const> args);
-int run_gen(std::span<char* const> args);
-int run_replay(std::span<char* const> args);
-int run_sim(std::span<char* const> args);  // only with MDE_LIVE (MDE_HAS_LIVE)
+inline constexpr int kExitOk = 0;      // success
+inline constexpr int kExitFailed = 1;  // the input or the run failed (also: a rejected line)
+inline constexpr int kExitUsage = 2;   // the command line is wrong
+
+using Command = std::function<int()>;
+
+Command add_decode(CLI::App& app);
+Command add_capture(CLI::App& app);
+Command add_gen(CLI::App& app);
+Command add_replay(CLI::App& app);
+Command add_sim(CLI::App& app);  // only with MDE_LIVE (MDE_HAS_LIVE)
 
 }  // namespace mde::tools

@@ -1,6 +1,5 @@
 // `mde gen`: writes a synthetic Coinone, BTSE or two-venue capture (mde/sample/*_generator.hpp).
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cinttypes>
@@ -12,7 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
+#include "progress.hpp"
 #include "mde/sample/capture_io.hpp"
 #include "mde/sample/btse_generator.hpp"
 #include "mde/sample/coinone_generator.hpp"
@@ -24,27 +26,11 @@ namespace {
 
 using sample::CaptureForm;
 
-int usage() {
-  std::fputs(
-      "usage: mde gen --kind trade-heavy|book-heavy|mixed --frames N [--seed S] [--start-ns NS]\n"
-      "               [--venue coinone|btse|mixed] [BTSE knobs] [--splice FILE]... -o OUT\n"
-      "  Writes N generated frames (deterministic for a seed) to OUT: native when OUT ends in\n"
-      "  .mdecap (or has no known extension), text for .jsonl/.txt.\n"
-      "  --venue: coinone (default; connections 1 public, 2 private), btse (3 order book,\n"
-      "  4 trades) or mixed (both venues interleaved in time order in one capture).\n"
-      "  BTSE knobs (probabilities as decimals in [0,1]):\n"
-      "    --btse-markets A,B,...    markets (default BTC-USD,ETH-USD)\n"
-      "    --gap-prob P              per delta: a seqNum is skipped (the delta is lost)\n"
-      "    --cross-prob P            per delta: a level crosses the book (removed next delta)\n"
-      "    --duplicate-prob P        per delta: the delta is sent twice\n"
-      "    --resubscribe-prob P      per frame: a topic is resubscribed (default 0.00002)\n"
-      "    --no-resync               after a gap or cross, do not resubscribe the topic\n"
-      "  --splice FILE: also insert FILE's frames (a text or native capture), in order and spread\n"
-      "  evenly through the generated ones, each timed just after the frame before it. MYORDER and\n"
-      "  MYASSET frames from text go on the private connection (2), the rest on the public one (1).\n",
-      stderr);
-  return 2;
-}
+// Frames at most: the generators' gaps stay below a second, so 10^9 frames span well under
+// 10^18 ns, inside int64 from any --start-ns allowed; larger counts only serve to wrap the clock
+// (and 2^64 - 1 would never end).
+constexpr std::uint64_t kMaxFrames = 1'000'000'000;
+constexpr std::int64_t kMaxStartNs = INT64_MAX / 2;
 
 enum class GenVenue : std::uint8_t { coinone, btse, mixed };
 
@@ -94,26 +80,23 @@ class Source {
   std::optional<sample::MixedGenerator> mixed_;
 };
 
-bool parse_u64(const char* s, std::uint64_t& out) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(s, &end, 10);
-  if (end == s || *end != '\0' || errno != 0 || *s == '-') return false;
-  out = v;
-  return true;
-}
-
 struct Splice {
   std::uint64_t after;  // emitted once this many generated frames are out
   std::uint32_t connection;
+  Venue venue;
   std::string frame;
 };
 
 // Reads a splice file and spreads its frames evenly over `frames` generated ones.
-bool load_splice(const std::string& path, std::uint64_t frames, std::vector<Splice>& out) {
+bool load_splice(const std::string& path, const std::string& out_path, std::uint64_t frames,
+                 std::vector<Splice>& out) {
   sample::CaptureSource source;
   if (!source.open(path)) {
     std::fprintf(stderr, "mde gen: %s\n", source.error().c_str());
+    return false;
+  }
+  if (std::string error; sample::refuse_same_file(out_path, path, source.identity(), error)) {
+    std::fprintf(stderr, "mde gen: %s\n", error.c_str());
     return false;
   }
   std::vector<Splice> mine;
@@ -126,7 +109,7 @@ bool load_splice(const std::string& path, std::uint64_t frames, std::vector<Spli
                               t.find("\"MYASSET\"") != std::string_view::npos;
       connection = is_private ? sample::kPrivateConnection : sample::kPublicConnection;
     }
-    mine.push_back({0, connection, std::string(r.frame.text())});
+    mine.push_back({0, connection, r.venue, std::string(r.frame.text())});
   }
   if (!source.clean_end()) {
     std::fprintf(stderr, "mde gen: %s: %s\n", path.c_str(), source.end_report().c_str());
@@ -141,64 +124,28 @@ bool load_splice(const std::string& path, std::uint64_t frames, std::vector<Spli
   return true;
 }
 
-}  // namespace
-
-int run_gen(std::span<char* const> args) {
+struct GenArgs {
   sample::GenOptions options;
   sample::BtseGenOptions btse;
   GenVenue venue = GenVenue::coinone;
   std::uint64_t frames = 0;
   std::string out_path;
   std::vector<std::string> splice_paths;
-  bool have_kind = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view a = args[i];
-    if (a == "--no-resync") {
-      btse.resync_after_fault = false;
-      continue;
-    }
-    const char* v = i + 1 < args.size() ? args[i + 1] : nullptr;
-    std::uint64_t n = 0;
-    if (v == nullptr) return usage();
-    ++i;
-    if (a == "--kind") {
-      if (!sample::parse_gen_kind(v, options.kind)) return usage();
-      have_kind = true;
-    } else if (a == "--frames" && parse_u64(v, n)) {
-      frames = n;
-    } else if (a == "--seed" && parse_u64(v, n)) {
-      options.seed = n;
-    } else if (a == "--start-ns" && parse_u64(v, n) && n <= INT64_MAX / 2) {
-      options.start_ns = static_cast<std::int64_t>(n);
-    } else if (a == "--venue") {
-      if (!parse_venue(v, venue)) return usage();
-    } else if (a == "--btse-markets") {
-      btse.markets = split_commas(v);
-      if (btse.markets.empty()) return usage();
-    } else if (a == "--gap-prob") {
-      if (!sample::parse_probability(v, btse.gap_ppm)) return usage();
-    } else if (a == "--cross-prob") {
-      if (!sample::parse_probability(v, btse.cross_ppm)) return usage();
-    } else if (a == "--duplicate-prob") {
-      if (!sample::parse_probability(v, btse.duplicate_ppm)) return usage();
-    } else if (a == "--resubscribe-prob") {
-      if (!sample::parse_probability(v, btse.resubscribe_ppm)) return usage();
-    } else if (a == "--splice") {
-      splice_paths.emplace_back(v);
-    } else if (a == "-o" || a == "--output") {
-      out_path = v;
-    } else {
-      return usage();
-    }
-  }
-  if (!have_kind || frames == 0 || out_path.empty()) return usage();
+};
+
+int run_gen(GenArgs& a) {
+  sample::GenOptions& options = a.options;
+  sample::BtseGenOptions& btse = a.btse;
+  const GenVenue venue = a.venue;
+  const std::uint64_t frames = a.frames;
+  const std::string& out_path = a.out_path;
   btse.kind = options.kind;
   btse.seed = options.seed;
   btse.start_ns = options.start_ns;
 
   std::vector<Splice> splices;
-  for (const std::string& p : splice_paths) {
-    if (!load_splice(p, frames, splices)) return 1;
+  for (const std::string& p : a.splice_paths) {
+    if (!load_splice(p, out_path, frames, splices)) return kExitFailed;
   }
   std::stable_sort(splices.begin(), splices.end(),
                    [](const Splice& x, const Splice& y) { return x.after < y.after; });
@@ -210,8 +157,9 @@ int run_gen(std::span<char* const> args) {
   writer_options.created_ns = options.start_ns;  // deterministic bytes for a seed
   if (!sink.open(out_path, form, writer_options)) {
     std::fprintf(stderr, "mde gen: %s\n", sink.error().c_str());
-    return 1;
+    return kExitFailed;
   }
+  Progress progress("gen", frames);
 
   const auto t0 = std::chrono::steady_clock::now();
   std::optional<Source> gen;
@@ -219,34 +167,36 @@ int run_gen(std::span<char* const> args) {
     gen.emplace(venue, options, btse);
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "mde gen: %s\n", e.what());
-    return 2;
+    return kExitUsage;
   }
   std::int64_t last_ns = 0;
   std::size_t next_splice = 0;
   std::uint64_t bytes = 0;
   // Receive times stay strictly increasing across generated and spliced frames.
-  auto emit = [&](std::int64_t ns, std::uint32_t connection, std::string_view frame) {
+  auto emit = [&](std::int64_t ns, std::uint32_t connection, std::string_view frame,
+                  Venue frame_venue) {
     if (ns <= last_ns) ns = last_ns + 1;
     last_ns = ns;
     bytes += frame.size();
-    return sink.write(ns, connection, frame);
+    return sink.write(ns, connection, frame, frame_venue);
   };
   auto emit_splices = [&](std::uint64_t generated) {
     while (next_splice < splices.size() && splices[next_splice].after == generated) {
       const Splice& s = splices[next_splice++];
-      if (!emit(last_ns + 1'000, s.connection, s.frame)) return false;
+      if (!emit(last_ns + 1'000, s.connection, s.frame, s.venue)) return false;
     }
     return true;
   };
   bool ok = emit_splices(0);
   for (std::uint64_t i = 1; ok && i <= frames; ++i) {
     const sample::GenFrame f = gen->next();
-    // f.venue goes to the record once native captures carry it (capture format v2).
-    ok = emit(f.receive_ns, f.connection, f.text) && emit_splices(i);
+    ok = emit(f.receive_ns, f.connection, f.text, f.venue) && emit_splices(i);
+    progress.update(i, i);
   }
+  progress.finish();
   if (!ok || !sink.close()) {
     std::fprintf(stderr, "mde gen: %s\n", sink.error().c_str());
-    return 1;
+    return kExitFailed;  // the sink removed its temporary; OUT is left as it was
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -275,7 +225,76 @@ int run_gen(std::span<char* const> args) {
                "(%.2f M frames/s, %.0f MB/s)\n",
                bytes, static_cast<double>(last_ns - options.start_ns) / 1e9, secs,
                static_cast<double>(frames) / secs / 1e6, static_cast<double>(bytes) / secs / 1e6);
-  return 0;
+  return kExitOk;
+}
+
+// A probability option ("0.001"), stored as parts per million.
+void add_probability(CLI::App* cmd, const char* name, std::uint32_t& ppm, const char* help) {
+  cmd->add_option_function<std::string>(
+         name, [&ppm](const std::string& v) { (void)sample::parse_probability(v, ppm); }, help)
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            std::uint32_t unused = 0;
+            return sample::parse_probability(v, unused) ? std::string()
+                                                         : "expected a probability in [0, 1]";
+          },
+          "P", "PROBABILITY"));
+}
+
+}  // namespace
+
+Command add_gen(CLI::App& app) {
+  auto a = std::make_shared<GenArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "gen",
+      "Write N synthetic frames (deterministic for a seed) to OUT: native when OUT ends in "
+      ".mdecap (or has no known extension), text for .jsonl/.txt. OUT is written to a "
+      "temporary file beside it and renamed into place.");
+  cmd->add_option_function<std::string>(
+         "--kind", [a](const std::string& v) { (void)sample::parse_gen_kind(v, a->options.kind); },
+         "Shape of the feed")
+      ->required()
+      ->check(CLI::IsMember({"trade-heavy", "book-heavy", "mixed"}));
+  cmd->add_option("--frames", a->frames, "Generated frames (1 to 10^9)")
+      ->required()
+      ->check(CLI::Range(std::uint64_t{1}, kMaxFrames));
+  cmd->add_option("--seed", a->options.seed, "Random seed (0 to 2^64-1)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--start-ns", a->options.start_ns, "Receive time of the first frame (ns)")
+      ->check(CLI::Range(std::int64_t{0}, kMaxStartNs))
+      ->capture_default_str();
+  cmd->add_option_function<std::string>(
+         "--venue", [a](const std::string& v) { (void)parse_venue(v, a->venue); },
+         "coinone (default; connections 1 public, 2 private), btse (3 order book, 4 trades) or "
+         "mixed (both venues interleaved in time order in one capture)")
+      ->check(CLI::IsMember({"coinone", "btse", "mixed"}));
+  cmd->add_option_function<std::string>(
+         "--btse-markets", [a](const std::string& v) { a->btse.markets = split_commas(v); },
+         "BTSE markets, comma-separated (default BTC-USD,ETH-USD)")
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            return split_commas(v).empty() ? std::string("expected A,B,...") : std::string();
+          },
+          "A,B,...", "MARKETS"));
+  add_probability(cmd, "--gap-prob", a->btse.gap_ppm,
+                  "BTSE, per delta: a seqNum is skipped (the delta is lost)");
+  add_probability(cmd, "--cross-prob", a->btse.cross_ppm,
+                  "BTSE, per delta: a level crosses the book (removed next delta)");
+  add_probability(cmd, "--duplicate-prob", a->btse.duplicate_ppm,
+                  "BTSE, per delta: the delta is sent twice");
+  add_probability(cmd, "--resubscribe-prob", a->btse.resubscribe_ppm,
+                  "BTSE, per frame: a topic is resubscribed (default 0.00002)");
+  cmd->add_flag_callback(
+      "--no-resync", [a] { a->btse.resync_after_fault = false; },
+      "BTSE: after a gap or cross, do not resubscribe the topic");
+  cmd->add_option("--splice", a->splice_paths,
+                  "Also insert FILE's frames (a text or native capture), in order and spread "
+                  "evenly through the generated ones, each timed just after the frame before it. "
+                  "MYORDER and MYASSET frames from text go on the private connection (2), the "
+                  "rest on the public one (1). Repeatable.");
+  cmd->add_option("-o,--output", a->out_path, "Output capture")->required();
+  return [a] { return run_gen(*a); };
 }
 
 }  // namespace mde::tools

@@ -1,41 +1,54 @@
-// mde: the engine's command-line tool.
+// mde: the engine's command-line tool. Argument parsing is CLI11's: --help on the tool and on
+// every command, --version, errors that name the option; exit codes in commands.hpp.
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
-#include <cstring>
-#include <span>
+#include <exception>
+#include <utility>
+#include <vector>
 
 #include "commands.hpp"
+#include "mde/sample/output_file.hpp"
 
-namespace {
-
-void usage() {
-  std::fputs(
-      "usage: mde <command> [args]\n"
-      "  decode FILE      decode one frame per line and print each event or rejection reason\n"
-      "  capture ...      convert captures (text <-> native) and summarise them; see 'mde capture'\n"
-      "  gen ...          write a synthetic Coinone capture; see 'mde gen'\n"
-      "  replay FILE      run a capture through the full pipeline; see 'mde replay --help'\n"
-#ifdef MDE_HAS_LIVE
-      "  sim ...          run the local exchange simulator (TLS WebSocket); see 'mde sim --help'\n"
+#ifndef MDE_VERSION
+#define MDE_VERSION "unknown"
 #endif
-      ,
-      stderr);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    usage();
-    return 2;
-  }
-  const std::span<char* const> rest(argv + 2, static_cast<std::size_t>(argc - 2));
-  if (std::strcmp(argv[1], "decode") == 0) return mde::tools::run_decode(rest);
-  if (std::strcmp(argv[1], "capture") == 0) return mde::tools::run_capture(rest);
-  if (std::strcmp(argv[1], "gen") == 0) return mde::tools::run_gen(rest);
-  if (std::strcmp(argv[1], "replay") == 0) return mde::tools::run_replay(rest);
+  using namespace mde::tools;
+  mde::sample::install_output_cleanup();
+  CLI::App app{"mde: a low-latency market-data and order-event engine (decode, capture, replay)",
+               "mde"};
+  app.set_version_flag("--version", "mde " MDE_VERSION);
+  app.require_subcommand(1);
+  app.footer(
+      "Exit codes: 0 success; 1 the input or the run failed (a damaged capture, a rejected line, an "
+      "unwritable output); 2 the command line is wrong; 128+N killed by signal N (130: Ctrl-C).");
+  std::vector<std::pair<CLI::App*, Command>> commands;
+  auto add = [&](Command (*register_command)(CLI::App&), const char* name) {
+    Command run = register_command(app);
+    commands.emplace_back(app.get_subcommand(name), std::move(run));
+  };
+  add(add_decode, "decode");
+  add(add_capture, "capture");
+  add(add_gen, "gen");
+  add(add_replay, "replay");
 #ifdef MDE_HAS_LIVE
-  if (std::strcmp(argv[1], "sim") == 0) return mde::tools::run_sim(rest);
+  add(add_sim, "sim");
 #endif
-  usage();
-  return 2;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  try {
+    for (auto& [sub, run] : commands) {
+      if (sub->parsed()) return run();
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mde: error: %s\n", e.what());
+    return kExitFailed;
+  }
+  return kExitUsage;
 }

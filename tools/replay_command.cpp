@@ -1,17 +1,28 @@
-// `mde replay FILE`: runs a capture through the real pipeline (reader thread -> queue -> core
-// thread -> strategy) and reports what the engine ended with.
+// `mde replay FILE...`: runs captures through the real pipeline (one reader thread and queue per
+// input -> core thread -> strategy, mde::ReplayRuntime) and reports what the engine ended with.
+#include <sched.h>
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <string>
 #include <memory>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "commands.hpp"
 #include "event_text.hpp"
 #include "mde/runtime/replay_runtime.hpp"
 #include "mde/runtime/state_json.hpp"
+#include "mde/sample/capture_io.hpp"
+#include "mde/sample/output_file.hpp"
+#include "progress.hpp"
 
 namespace mde::tools {
 
@@ -36,64 +47,77 @@ struct ReplayArgs {
   bool quiet = false;
 };
 
-int usage() {
-  std::fputs(
-      "usage: mde replay FILE... [--pace max|recorded|Nx] [--stats] [--dump-state OUT.json]\n"
-      "                  [--drop] [--queue-capacity N] [--reader-cpu N] [--core-cpu N]\n"
-      "                  [--busy-spin] [--quiet]\n"
-      "  FILE is a native capture (.mdecap) or a text capture (one frame per line, optionally\n"
-      "  '<receive_ns>\\t<frame>'), read as it goes. Several files replay at once, each on its\n"
-      "  own reader thread and queue, into one engine.\n",
-      stderr);
-  return 2;
-}
+// Queue capacity bounds: a power of two; 2^20 events of 2112 bytes is already 2.2 GB.
+constexpr std::size_t kMaxQueueCapacity = std::size_t{1} << 20;
+// The slowest pace: the schedule (offset / factor) must fit int64 ns, and at 0.001x a capture may
+// span 106 days before it would not.
+constexpr double kMinPaceFactor = 0.001;
+constexpr int kMaxCpu = CPU_SETSIZE - 1;
 
-bool parse_int(const char* s, long& out) {
-  char* end = nullptr;
-  out = std::strtol(s, &end, 10);
-  return end != s && *end == '\0';
-}
-
-bool parse_args(std::span<char* const> args, ReplayArgs& a) {
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view arg = args[i];
-    auto value = [&]() -> const char* { return i + 1 < args.size() ? args[++i] : nullptr; };
-    long n = 0;
-    if (arg == "--stats") {
-      a.stats = true;
-    } else if (arg == "--quiet") {
-      a.quiet = true;
-    } else if (arg == "--drop") {
-      a.pipeline.replay.full_queue = replay::FullQueuePolicy::drop;
-    } else if (arg == "--busy-spin") {
-      a.pipeline.busy_spin = true;
-    } else if (arg == "--pace") {
-      const char* v = value();
-      const auto pace = v ? replay::parse_pace(v) : std::nullopt;
-      if (!pace) return false;
-      a.pipeline.replay.pace = *pace;
-    } else if (arg == "--dump-state") {
-      const char* v = value();
-      if (!v) return false;
-      a.dump_path = v;
-    } else if (arg == "--queue-capacity" || arg == "--reader-cpu" || arg == "--core-cpu") {
-      const char* v = value();
-      if (!v || !parse_int(v, n)) return false;
-      if (arg == "--queue-capacity") {
-        if (n < 2) return false;
-        a.pipeline.queue_capacity = static_cast<std::size_t>(n);
-      } else if (arg == "--reader-cpu") {
-        a.pipeline.reader_cpus = {static_cast<int>(n)};
-      } else {
-        a.pipeline.core_cpu = static_cast<int>(n);
-      }
-    } else if (!arg.empty() && arg[0] == '-') {
-      return false;
-    } else {
-      a.paths.emplace_back(arg);
-    }
+std::string check_pace(const std::string& text) {
+  const auto pace = replay::parse_pace(text);
+  if (!pace) return "expected max, recorded or <factor>x with 0 < factor <= 1e9 (e.g. 10x, 0.5x)";
+  if (pace->mode == replay::PaceMode::recorded && !(pace->speed >= kMinPaceFactor)) {
+    return "factors below 0.001x would overflow the replay schedule (int64 ns)";
   }
-  return !a.paths.empty();
+  return {};
+}
+
+std::string check_queue_capacity(const std::string& text) {
+  std::size_t n = 0;
+  if (!CLI::detail::lexical_cast(text, n) || n < 2 || n > kMaxQueueCapacity ||
+      (n & (n - 1)) != 0) {
+    return "expected a power of two from 2 to " + std::to_string(kMaxQueueCapacity) +
+           " (events of " + std::to_string(sizeof(Event)) + " bytes)";
+  }
+  return {};
+}
+
+// SIGINT / SIGTERM during a run: the first asks the runtime to stop (one relaxed store, safe in
+// a handler) so the summary and --dump-state are still written; a second one ends the process
+// (the output cleanup handler, restored here, removes any temporary).
+std::atomic<ReplayRuntime<CountingStrategy>*> g_running{nullptr};
+volatile sig_atomic_t g_signal = 0;
+
+extern "C" void on_replay_signal(int sig) {
+  g_signal = sig;
+  if (ReplayRuntime<CountingStrategy>* rt = g_running.load(std::memory_order_relaxed)) rt->stop();
+  sample::install_output_cleanup();
+}
+
+void install_stop_handler() {
+  struct sigaction sa {};
+  sa.sa_handler = on_replay_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+// Runs the runtime on its own thread while this one draws the progress of every input.
+RunSummary run_with_progress(ReplayRuntime<CountingStrategy>& runtime) {
+  std::uint64_t size = 0;
+  for (std::size_t k = 0; k < runtime.input_count(); ++k) size += runtime.input(k).progress().size;
+  Progress progress("replay", size);
+  if (!progress.enabled()) return runtime.run();
+  RunSummary summary;
+  std::atomic<bool> done{false};
+  std::thread worker([&] {
+    summary = runtime.run();
+    done.store(true, std::memory_order_release);
+  });
+  while (!done.load(std::memory_order_acquire)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::uint64_t bytes = 0, frames = 0;
+    for (std::size_t k = 0; k < runtime.input_count(); ++k) {
+      const InputProgress p = runtime.input(k).progress();
+      bytes += p.bytes;
+      frames += p.frames;
+    }
+    progress.poll(bytes, frames);
+  }
+  worker.join();
+  progress.finish();
+  return summary;
 }
 
 void print_summary(const Engine<CountingStrategy>& engine, const InstrumentRegistry& registry,
@@ -134,7 +158,7 @@ void print_summary(const Engine<CountingStrategy>& engine, const InstrumentRegis
   });
   std::printf("assets:\n");
   for (const Balance& b : engine.balances().all()) {
-    std::printf("  %-6s available=%s locked=%s\n", std::string(b.currency.view()).c_str(),
+    std::printf("  %-14s available=%s locked=%s\n", venue_key(b.venue, b.currency.view()).c_str(),
                 b.available.to_string().c_str(), b.locked.to_string().c_str());
   }
   std::printf("callbacks: book=%" PRIu64 " trade=%" PRIu64 " order=%" PRIu64 " asset=%" PRIu64
@@ -182,12 +206,36 @@ void print_stats(const ReplayRuntime<CountingStrategy>& p, const replay::Produce
   print_percentiles("callback", p.engine().stages().callback);
 }
 
-}  // namespace
 
-int run_replay(std::span<char* const> args) {
-  ReplayArgs a;
-  if (!parse_args(args, a)) return usage();
+// Writes the state dump through a temporary renamed into place, marked when the run was cut short.
+bool write_state(const std::string& path, std::string json, bool interrupted) {
+  if (interrupted) json.insert(json.find('{') + 1, "\n  \"interrupted\": true,");
+  sample::OutputFile output;
+  bool written = output.create(path);
+  if (written) {
+    std::ofstream out(output.temp_path(), std::ios::binary | std::ios::trunc);
+    out << json;
+    out.close();
+    written = static_cast<bool>(out) && output.commit();
+  }
+  if (!written) {
+    std::fprintf(stderr, "mde replay: cannot write %s: %s\n", path.c_str(),
+                 output.error().empty() ? "write failed" : output.error().c_str());
+  }
+  return written;
+}
+
+int run_replay(ReplayArgs& a) {
   a.pipeline.replay.measure = a.stats;
+  for (const std::string& path : a.paths) {
+    const sample::FileIdentity input = path == "-" ? sample::identity_of_fd(0)
+                                                   : sample::identity_of_path(path);
+    if (std::string error;
+        !a.dump_path.empty() && sample::refuse_same_file(a.dump_path, path, input, error)) {
+      std::fprintf(stderr, "mde replay: %s\n", error.c_str());
+      return kExitFailed;
+    }
+  }
 
   CountingStrategy strategy;
   std::unique_ptr<ReplayRuntime<CountingStrategy>> runtime;
@@ -195,36 +243,92 @@ int run_replay(std::span<char* const> args) {
     runtime = std::make_unique<ReplayRuntime<CountingStrategy>>(strategy, a.paths, a.pipeline);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "mde replay: %s\n", e.what());
-    return 1;
+    return kExitFailed;
   }
-  const RunSummary run = runtime->run();
+  g_running.store(runtime.get(), std::memory_order_relaxed);
+  install_stop_handler();
+  const RunSummary run = run_with_progress(*runtime);
+  g_running.store(nullptr, std::memory_order_relaxed);
   for (const std::string& f : run.pin_failures) {
     std::fprintf(stderr, "mde replay: cannot pin the %s (running unpinned)\n", f.c_str());
   }
-  int status = 0;
+  int status = kExitOk;
   replay::ProducerStats total;
   for (std::size_t k = 0; k < runtime->input_count(); ++k) {
     const ReplayInput& input = runtime->input(k);
     accumulate(total, input.stats());
     if (const std::string damage = input.damage(); !damage.empty()) {
-      std::fprintf(stderr, "mde replay: %s: %s; everything before it was replayed\n",
+      std::fprintf(stderr, "mde replay: %s: %s\n",
                    input.name().c_str(), damage.c_str());
-      status = 1;
+      status = kExitFailed;
     }
+  }
+  if (run.interrupted) {
+    std::fprintf(stderr, "mde replay: interrupted (%s); what was read before it is reported\n",
+                 g_signal == SIGTERM ? "SIGTERM" : "SIGINT");
   }
   const Engine<CountingStrategy>& engine = runtime->engine();
   const InstrumentRegistry& registry = runtime->registry();
   if (!a.quiet) print_summary(engine, registry, strategy);
   if (a.stats) print_stats(*runtime, total, run);
-  if (!a.dump_path.empty()) {
-    std::ofstream out(a.dump_path, std::ios::binary | std::ios::trunc);
-    out << state_json(engine, total, registry);
-    if (!out) {
-      std::fprintf(stderr, "mde replay: cannot write %s\n", a.dump_path.c_str());
-      return 1;
-    }
+  std::fflush(stdout);
+  if (!a.dump_path.empty() &&
+      !write_state(a.dump_path, state_json(engine, total, registry), run.interrupted)) {
+    return kExitFailed;
   }
+  if (run.interrupted) return 128 + (g_signal != 0 ? static_cast<int>(g_signal) : SIGINT);
   return status;
+}
+
+}  // namespace
+
+Command add_replay(CLI::App& app) {
+  auto a = std::make_shared<ReplayArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "replay",
+      "Run captures through the full pipeline (one reader thread and queue per input -> core "
+      "thread -> strategy) and print the final books, trades, orders and balances");
+  cmd->add_option("FILE", a->paths,
+                  "Native (.mdecap) or text captures (one frame per line), read as they go; '-' "
+                  "reads standard input. Several files replay at once, each on its own reader "
+                  "thread and queue, into one engine.")
+      ->required();
+  cmd->add_option_function<std::string>(
+         "--pace", [a](const std::string& v) { a->pipeline.replay.pace = *replay::parse_pace(v); },
+         "max (flat out), recorded, or <factor>x of the recorded pace (0.001x to 1e9x)")
+      ->check(CLI::Validator([](std::string& v) { return check_pace(v); },
+                             "max|recorded|<factor>x", "PACE"))
+      ->default_str("max");
+  cmd->add_flag("--stats", a->stats,
+                "Frames, events, rejections by reason, frames/s, MB/s and per-stage latency");
+  cmd->add_option("--dump-state", a->dump_path,
+                  "Write the final state as JSON (through a temporary file renamed into place; "
+                  "marked \"interrupted\" when the run was stopped by a signal)");
+  cmd->add_flag_callback(
+      "--drop", [a] { a->pipeline.replay.full_queue = replay::FullQueuePolicy::drop; },
+      "A full queue drops and counts events and marks what they touched stale (default: "
+      "back-pressure)");
+  cmd->add_option("--queue-capacity", a->pipeline.queue_capacity,
+                  "Queue size in events: a power of two from 2 to " +
+                      std::to_string(kMaxQueueCapacity))
+      ->check(CLI::Validator([](std::string& v) { return check_queue_capacity(v); },
+                             "POWER-OF-TWO", "QUEUE"))
+      ->capture_default_str();
+  cmd->add_option_function<int>(
+         "--reader-cpu", [a](int cpu) { a->pipeline.reader_cpus = {cpu}; },
+         "CPU for the reader threads (-1: unpinned)")
+      ->check(CLI::Range(-1, kMaxCpu))
+      ->default_str("0");
+  cmd->add_option("--core-cpu", a->pipeline.core_cpu, "CPU for the core thread (-1: unpinned)")
+      ->check(CLI::Range(-1, kMaxCpu))
+      ->capture_default_str();
+  cmd->add_flag("--busy-spin", a->pipeline.busy_spin, "Pure busy-spin on the core thread");
+  cmd->add_flag("--quiet", a->quiet, "No final-state listing (with --stats: figures only)");
+  cmd->footer(
+      "Exit: 0 when every capture replayed in full; 1 when one could not be read, was damaged "
+      "(replayed up to the damage) or had bad lines (counted and skipped); 2 usage; 130/143 when "
+      "stopped by SIGINT/SIGTERM (the summary and --dump-state still cover what was replayed).");
+  return [a] { return run_replay(*a); };
 }
 
 }  // namespace mde::tools

@@ -342,6 +342,7 @@ template <class Dom>
   MDE_BENCH_TRY(decode_levels<Dom>(Dom::find(d, k.bids), k, b.bids, b.bid_count));
   b.prev_id = 0;
   b.action = BookAction::snapshot;
+  b.part_flags = 0;
   out.header.kind = EventKind::book;
   return DecodeStatus::ok;
 }
@@ -518,6 +519,5 @@ template <class Dom>
   return s;
 }
 
-#undef MDE_BENCH_TRY
 
 }  // namespace mde::bench::coinone_dom

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Markdown table for docs/PERFORMANCE.md from coinone_decode_bench JSON output.
+"""Markdown table for docs/PERFORMANCE.md from coinone_decode_bench or btse_decode_bench JSON output.
 
 Usage: decode_table.py [--real] RUN.json [RUN.json ...]
 
@@ -17,7 +17,8 @@ import statistics
 import sys
 
 # ns per frame for the mde decoder, by frame name prefix.
-TARGET_NS = {"trade": 100, "myorder": 200, "orderbook16": 700}
+TARGET_NS = {"trade": 100, "myorder": 200, "orderbook16": 700,  # Coinone
+             "delta10": 400, "snapshot50": 2000}  # BTSE
 TARGET_RAPIDJSON_RATIO = 3.0
 TARGET_NLOHMANN_RATIO = 10.0
 IMPLS = ("mde", "rapidjson", "nlohmann")
@@ -55,7 +56,7 @@ def main(args):
           "| nlohmann/mde | mde MB/s | mde spread | latency target |")
     print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|")
     for frame in frames:
-        kind, fmt = frame.rsplit("_", 1)
+        kind, fmt = frame.rsplit("_", 1) if "_" in frame else (frame, "-")  # BTSE: one format
         ns = {impl: statistics.median(runs[(frame, impl)]) for impl in IMPLS}
         mde_runs = runs[(frame, "mde")]
         spread = (max(mde_runs) - min(mde_runs)) / ns["mde"] * 100

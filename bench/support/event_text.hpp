@@ -123,6 +123,7 @@ inline void write_book(Writer& w, const BookUpdate& b) {
   w.field("id") << b.id;
   w.field("prev_id") << b.prev_id;
   w.field("action").num(b.action);
+  w.field("part_flags").num(b.part_flags);
   w.field("asks").num(b.ask_count);
   for (std::size_t i = 0; i < b.ask_count && i < kMaxBookLevels; ++i) {
     w.field("a") << b.asks[i].price << '/' << b.asks[i].qty;

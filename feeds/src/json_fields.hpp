@@ -12,9 +12,11 @@
 #include <emmintrin.h>
 #endif
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <utility>
 
 #include "mde/core/decimal.hpp"
 #include "mde/core/events.hpp"
@@ -480,6 +482,63 @@ class SeenKeys {
 template <class... I>
 [[nodiscard]] constexpr std::uint32_t bits(I... indices) noexcept {
   return ((1u << static_cast<int>(indices)) | ...);
+}
+
+// Returns the DecodeStatus of `expr` as a DecodeResult naming `field_name` (a local of the
+// caller) when it is not ok.
+#define MDE_TRY(expr)                                                    \
+  do {                                                                   \
+    if (const DecodeStatus mde_s_ = (expr); mde_s_ != DecodeStatus::ok) \
+      return DecodeResult{mde_s_, field_name};                           \
+  } while (0)
+
+// Iterates the fields of an object value, calling fn(index, value) for known keys and skipping
+// (depth-bounded) the rest. Returns the first failure; duplicates are rejected.
+template <std::size_t N, class Fn>
+[[nodiscard]] inline DecodeResult for_each_field(od::value v, const KeySpec (&keys)[N],
+                                                 const char* const (&names)[N], Format fmt,
+                                                 const char* object_name, SeenKeys& seen,
+                                                 Fn&& fn) noexcept {
+  const char* field_name = object_name;
+  od::object obj;
+  if (auto e = v.get_object().get(obj)) {
+    return {e == simdjson::INCORRECT_TYPE ? DecodeStatus::not_an_object : map_error(e),
+            object_name};
+  }
+  std::size_t hint = 0;
+  for (auto fr : obj) {
+    if (auto e = fr.error()) return {map_error(e), object_name};
+    od::field&& f = std::move(fr).value_unsafe();  // in place, no copy
+    const int index = find_key(keys, load_key(key_view(f)), fmt, hint);
+    if (index < 0) {
+      MDE_TRY(skip_bounded(f.value()));
+      continue;
+    }
+    hint = static_cast<std::size_t>(index) + 1;
+    field_name = names[index];
+    if (!seen.mark(index)) return {DecodeStatus::duplicate_field, field_name};
+    od::value& fv = f.value();
+    // null means absent, for every field: handlers never see it, and a required field sent as
+    // null is reported missing by require().
+    bool is_null;
+    MDE_TRY(check_null(fv, is_null));
+    if (is_null) {
+      seen.mark_null(index);
+      continue;
+    }
+    MDE_TRY(fn(index, fv));
+  }
+  return {};
+}
+
+template <std::size_t N>
+[[nodiscard]] inline DecodeResult require(const SeenKeys& seen, std::uint32_t required,
+                                          const char* const (&names)[N]) noexcept {
+  const int missing = seen.first_missing(required);
+  if (missing < 0) return {};
+  // `required` only names keys of this table; the bound check also tells GCC so.
+  return {DecodeStatus::missing_field,
+          static_cast<std::size_t>(missing) < N ? names[missing] : "data"};
 }
 
 }  // namespace mde::json

@@ -60,7 +60,7 @@ std::vector<Rec> sample_records() {
   return {
       {1761017305000000000, 1, R"({"response_type":"CONNECTED","data":{"session_id":"s"}})"},
       {1761017305000123456, 1, R"({"r":"DATA","c":"TRADE","d":{"qc":"KRW","tc":"XRP"}})"},
-      {-5, 0xFFFFFFFFu, ""},  // extremes: negative time, largest connection id, empty payload
+      {-5, kMaxConnection, ""},  // extremes: negative time, largest connection id, empty payload
       {0, 0, std::string("bin\0ary\n\r\t", 10)},
       {1761017305999999999, 2, std::string(5000, 'x')},
       {1761017306000000000, 7, R"({"response_type":"PONG"})"},
@@ -124,7 +124,7 @@ TEST(CaptureFile, BothLoadModesReadTheSameRecordsFromDisk) {
   const auto records = sample_records();
   TempFile file(".mdecap");
   testing::write_file(file.path, write_capture(records));
-  for (LoadMode mode : {LoadMode::map, LoadMode::copy}) {
+  for (LoadMode mode : {LoadMode::stream, LoadMode::map, LoadMode::copy}) {
     CaptureReader reader;
     ASSERT_EQ(reader.open(file.path, {.load = mode}), OpenError::ok);
     expect_same(read_all(reader), records, records.size());
@@ -133,16 +133,16 @@ TEST(CaptureFile, BothLoadModesReadTheSameRecordsFromDisk) {
 }
 
 TEST(CaptureFile, LayoutIsLittleEndianWithTheDocumentedOffsets) {
-  const std::string bytes = write_capture({{0x0102030405060708, 0x0A0B0C0D, "hi"}},
+  const std::string bytes = write_capture({{0x0102030405060708, 0x000B0C0D, "hi"}},
                                           {.created_ns = 0x1122334455667788});
   ASSERT_EQ(bytes.size(), kFileHeaderSize + kRecordOverhead + 2);
   EXPECT_EQ(bytes.substr(0, 8), std::string("\x89MDECAP\n"));
-  EXPECT_EQ(bytes.substr(8, 2), std::string("\x01\x00", 2));                       // version
+  EXPECT_EQ(bytes.substr(8, 2), std::string("\x02\x00", 2));                       // version
   EXPECT_EQ(bytes.substr(12, 4), std::string("\x20\x00\x00\x00", 4));              // header size
   EXPECT_EQ(bytes.substr(16, 8), std::string("\x88\x77\x66\x55\x44\x33\x22\x11"));  // created
   const std::string record = bytes.substr(kFileHeaderSize);
   EXPECT_EQ(record.substr(0, 8), std::string("\x08\x07\x06\x05\x04\x03\x02\x01"));
-  EXPECT_EQ(record.substr(8, 4), std::string("\x0D\x0C\x0B\x0A"));
+  EXPECT_EQ(record.substr(8, 4), std::string("\x0D\x0C\x0B\x00", 4));  // venue unknown (0)
   EXPECT_EQ(record.substr(12, 4), std::string("\x02\x00\x00\x00", 4));
   EXPECT_EQ(record.substr(16, 2), "hi");
   const std::uint32_t crc = crc32c(record.data(), 18);
@@ -329,7 +329,7 @@ TEST(CaptureFile, DamagedOrUnknownHeadersAreOpenErrors) {
     store_le<std::uint32_t>(b.data() + 28, crc32c(b.data(), 28));  // a consistent CRC
     return b;
   };
-  EXPECT_EQ(reader.open_bytes(with_header([](std::string& b) { store_le<std::uint16_t>(b.data() + 8, 2); })),
+  EXPECT_EQ(reader.open_bytes(with_header([](std::string& b) { store_le<std::uint16_t>(b.data() + 8, 3); })),
             OpenError::bad_header);
   EXPECT_EQ(reader.header_error(), HeaderError::unsupported_version);
   EXPECT_EQ(reader.open_bytes(with_header([](std::string& b) { store_le<std::uint32_t>(b.data() + 12, 16); })),

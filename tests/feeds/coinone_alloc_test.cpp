@@ -74,13 +74,8 @@ TEST(CoinoneDecoderAllocations, AMillionMixedDecodesAllocateNothing) {
 
   // Every frame in its own padded buffer, made before counting starts.
   const std::vector<std::string> texts = mixed_frames();
-  std::vector<std::unique_ptr<PaddedBuffer>> buffers;
-  for (const std::string& t : texts) {
-    buffers.push_back(std::make_unique<PaddedBuffer>(t.size() + 1));
-    ASSERT_TRUE(buffers.back()->assign(t));
-  }
-  std::vector<FrameView> views;
-  for (const auto& b : buffers) views.push_back(b->view());
+  const test::PaddedFrames frames = test::padded_frames(texts);
+  const std::vector<FrameView>& views = frames.views;
   auto event = std::make_unique<Event>();
 
   // Warm-up, and the status each frame gets (the loop must reproduce it).

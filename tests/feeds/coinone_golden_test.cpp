@@ -21,6 +21,7 @@
 #include "mde/feeds/coinone/decoder.hpp"
 #include "support/coinone_harness.hpp"
 #include "support/event_compare.hpp"
+#include "support/json_rewrite.hpp"
 
 namespace mde {
 namespace {
@@ -28,6 +29,9 @@ namespace {
 using test::CoinoneHarness;
 using test::events_equal;
 using test::frame_containing;
+using test::moved_last;
+using test::reversed;
+using test::with_unknown_keys;
 using Json = nlohmann::ordered_json;
 
 constexpr std::string_view kProtocol = "coinone_protocol_frames.jsonl";
@@ -100,51 +104,6 @@ std::string to_short(const std::string& frame, const KeyMap& data_keys) {
   out["c"] = j.at("channel");
   out["d"] = rename_keys(j.at("data"), data_keys);
   return out.dump();
-}
-
-// Every object's keys in reverse order, recursively ("data" comes before "channel").
-Json reversed(const Json& j) {
-  if (j.is_array()) {
-    Json out = Json::array();
-    for (const Json& e : j) out.push_back(reversed(e));
-    return out;
-  }
-  if (!j.is_object()) return j;
-  std::vector<std::pair<std::string, Json>> items;
-  for (auto it = j.begin(); it != j.end(); ++it) items.emplace_back(it.key(), reversed(it.value()));
-  Json out = Json::object();
-  for (auto it = items.rbegin(); it != items.rend(); ++it) out[it->first] = it->second;
-  return out;
-}
-
-// The top-level key `key` moved to the end (e.g. response_type after data).
-std::string moved_last(const std::string& frame, const std::string& key) {
-  const Json j = Json::parse(frame);
-  Json out = Json::object();
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    if (it.key() != key) out[it.key()] = it.value();
-  }
-  if (j.contains(key)) out[key] = j.at(key);
-  return out.dump();
-}
-
-// Unknown keys of every JSON type added to every object, before and after the known ones.
-Json with_unknown_keys(const Json& j) {
-  if (j.is_array()) {
-    Json out = Json::array();
-    for (const Json& e : j) out.push_back(with_unknown_keys(e));
-    return out;
-  }
-  if (!j.is_object()) return j;
-  Json out = Json::object();
-  out["zz_unknown_object"] = Json::parse(R"({"a":{"b":[1,2,{"c":null}]},"d":"e"})");
-  out["zz_unknown_string"] = "esc\"aped \\ \u00e9 \n text";
-  for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = with_unknown_keys(it.value());
-  out["zz_unknown_array"] = Json::parse(R"([[],{},[[1.5e3]],"x",true,false,null])");
-  out["zz_unknown_number"] = -12.5e-3;
-  out["zz_unknown_bool"] = true;
-  out["zz_unknown_null"] = nullptr;
-  return out;
 }
 
 std::vector<std::string> all_golden_frames() {

@@ -14,12 +14,14 @@
 #include "mde/feeds/coinone/decoder.hpp"
 #include "support/coinone_harness.hpp"
 #include "support/event_compare.hpp"
+#include "support/json_rewrite.hpp"
 
 namespace mde {
 namespace {
 
 using test::CoinoneHarness;
 using test::events_equal;
+using test::with;
 using test::frame_containing;
 
 constexpr std::string_view kProtocol = "coinone_protocol_frames.jsonl";
@@ -40,16 +42,6 @@ constexpr std::string_view kError =
 constexpr std::string_view kSubscribed =
     R"({"response_type":"SUBSCRIBED","channel":"ORDERBOOK","data":{"quote_currency":"KRW","target_currency":"XRP"}})";
 
-// `base` with its one occurrence of `from` replaced by `to`.
-std::string with(std::string_view base, std::string_view from, std::string_view to) {
-  std::string s(base);
-  const auto at = s.find(from);
-  if (at == std::string::npos || s.find(from, at + 1) != std::string::npos) {
-    throw std::runtime_error("with(): '" + std::string(from) + "' must occur exactly once");
-  }
-  s.replace(at, from.size(), to);
-  return s;
-}
 
 std::string repeat(std::string_view s, int n) {
   std::string out;
@@ -317,6 +309,18 @@ std::vector<BadFrame> bad_frames() {
        "data.qty"},
       {"negative level qty", with(kBook, R"("5000")", R"("-5000")"), DecodeStatus::bad_number,
        "data.asks"},
+      // Issue #8: a level at a zero or negative price is no level (it would sort as the worst bid
+      // or the best ask); the field names the price.
+      {"zero ask price", with(kBook, R"("695.5")", R"("0")"), DecodeStatus::bad_number,
+       "data.asks[].price"},
+      {"zero bid price spelled 0.000", with(kBook, R"("687.4")", R"("0.000")"),
+       DecodeStatus::bad_number, "data.bids[].price"},
+      {"zero ask price as a bare number", with(kBook, R"("695.5")", "0"), DecodeStatus::bad_number,
+       "data.asks[].price"},
+      {"negative ask price", with(kBook, R"("695.5")", R"("-695.5")"), DecodeStatus::bad_number,
+       "data.asks[].price"},
+      {"negative bid price", with(kBook, R"("687.4")", R"("-687.4")"), DecodeStatus::bad_number,
+       "data.bids[].price"},
       {"negative timestamp", with(kTrade, "1693560450996,", "-1693560450996,"),
        DecodeStatus::bad_number, "data.timestamp"},
       {"timestamp in seconds past int64 ns", with(kTrade, "1693560450996,", "999999999999,"),

@@ -14,10 +14,12 @@
 #include "mde/core/frame.hpp"
 #include "mde/core/instrument.hpp"
 #include "mde/feeds/coinone/decoder.hpp"
+#include "fuzz_support.hpp"
 
 namespace {
 
 using namespace mde;
+using fuzz::same_event;
 
 struct Fuzzer {
   InstrumentRegistry registry;
@@ -30,11 +32,6 @@ struct Fuzzer {
                                                                .max_frame_bytes = 1 << 16});
   }
 };
-
-#define MDE_FUZZ_CHECK(cond) \
-  do {                       \
-    if (!(cond)) __builtin_trap(); \
-  } while (0)
 
 template <std::size_t N>
 void check_text(const FixedString<N>& s) {
@@ -109,94 +106,12 @@ void check_accepted(const Fuzzer& f, const Event& e) {
   }
 }
 
-template <std::size_t N>
-bool same(const FixedString<N>& a, const FixedString<N>& b) {
-  return a.view() == b.view();
-}
-
-// The meaningful fields of two decodes of the same bytes are identical.
-bool same_event(const Event& a, const Event& b) {
-  const EventHeader& x = a.header;
-  const EventHeader& y = b.header;
-  if (x.kind != y.kind || x.venue != y.venue || x.instrument != y.instrument ||
-      x.exchange_ns != y.exchange_ns || x.connection != y.connection) {
-    return false;
-  }
-  switch (x.kind) {
-    case EventKind::book: {
-      const BookUpdate& p = a.book;
-      const BookUpdate& q = b.book;
-      return p.id == q.id && p.prev_id == q.prev_id && p.action == q.action &&
-             p.bid_count == q.bid_count && p.ask_count == q.ask_count &&
-             std::memcmp(p.bids, q.bids, p.bid_count * sizeof(PriceLevel)) == 0 &&
-             std::memcmp(p.asks, q.asks, p.ask_count * sizeof(PriceLevel)) == 0;
-    }
-    case EventKind::trade:
-      return same(a.trade.id, b.trade.id) && a.trade.price == b.trade.price &&
-             a.trade.qty == b.trade.qty && a.trade.taker_side == b.trade.taker_side;
-    case EventKind::ticker:
-      // decode_ticker zeroes the struct first: every byte is defined.
-      return std::memcmp(&a.ticker, &b.ticker, sizeof(Ticker)) == 0;
-    case EventKind::order: {
-      const OrderEvent& p = a.order;
-      const OrderEvent& q = b.order;
-      if (!same(p.order_id, q.order_id) || !same(p.trade_id, q.trade_id) ||
-          !same(p.client_order_id, q.client_order_id) || !same(p.venue_status, q.venue_status) ||
-          p.executed_ns != q.executed_ns || p.order_ns != q.order_ns || p.present != q.present ||
-          p.type != q.type || p.side != q.side || p.order_type != q.order_type ||
-          p.is_maker != q.is_maker) {
-        return false;
-      }
-      const Decimal OrderEvent::*values[] = {
-          &OrderEvent::order_price,    &OrderEvent::order_qty,    &OrderEvent::order_amount,
-          &OrderEvent::executed_price, &OrderEvent::executed_qty, &OrderEvent::executed_fee,
-          &OrderEvent::remain_qty,     &OrderEvent::remain_amount, &OrderEvent::prevented_qty};
-      for (std::size_t i = 0; i < std::size(values); ++i) {
-        if ((p.present & (1u << i)) && !(p.*values[i] == q.*values[i])) return false;
-      }
-      return true;
-    }
-    case EventKind::asset: {
-      const AssetEvent& p = a.asset;
-      const AssetEvent& q = b.asset;
-      if (p.count != q.count || p.reason != q.reason || !same(p.order_id, q.order_id) ||
-          !same(p.trade_id, q.trade_id) || !same(p.client_order_id, q.client_order_id)) {
-        return false;
-      }
-      for (std::size_t i = 0; i < p.count; ++i) {
-        if (!same(p.assets[i].currency, q.assets[i].currency) ||
-            !(p.assets[i].available == q.assets[i].available) ||
-            !(p.assets[i].locked == q.assets[i].locked)) {
-          return false;
-        }
-      }
-      return true;
-    }
-    case EventKind::control: {
-      const Control& p = a.control;
-      const Control& q = b.control;
-      return p.type == q.type && p.channel == q.channel && p.topic_count == q.topic_count &&
-             p.error_code == q.error_code && same(p.session_id, q.session_id) &&
-             same(p.message, q.message) && same(p.field, q.field);
-    }
-    case EventKind::none:
-      return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static Fuzzer* const fuzzer = new Fuzzer();  // once; never freed (the process ends)
-  // Exactly the promised padding, so ASan reports any read past it. Its bytes are arbitrary
-  // (the padding is never interpreted), so fill them with something a careless scanner would
-  // follow: quotes and closing brackets.
-  const std::unique_ptr<char[]> buffer(new char[size + kFramePadding]);
-  if (size != 0) std::memcpy(buffer.get(), data, size);
-  std::memset(buffer.get() + size, '"', kFramePadding / 2);
-  std::memset(buffer.get() + size + kFramePadding / 2, '}', kFramePadding / 2);
-  const FrameView frame{buffer.get(), size};
+  const fuzz::PaddedInput input(data, size, '}');
+  const FrameView frame = input.frame;
 
   auto first = std::make_unique<Event>();
   auto second = std::make_unique<Event>();

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Runs the Coinone decoder fuzzer for a bounded time; exits non-zero on any crash, sanitizer
-# report, timeout or broken invariant (libFuzzer's own exit status).
-#   tests/fuzz/run.sh <build-dir> <seconds>
+# Runs each decoder fuzzer (Coinone, then BTSE) for a bounded time; exits non-zero on any crash,
+# sanitizer report, timeout or broken invariant (libFuzzer's own exit status).
+#   tests/fuzz/run.sh <build-dir> <seconds-per-fuzzer>
 # The build dir must be configured with CXX=clang++ -DMDE_FUZZ=ON (see tests/fuzz/CMakeLists.txt).
 # The seed corpus is generated here from the golden frames in tests/data/*.jsonl (one file per
-# line), into <build-dir>/tests/fuzz/work/seeds; new inputs accumulate in .../work/corpus and
-# crash reproducers land in .../work/artifacts/.
+# line), into <build-dir>/tests/fuzz/work/seeds; each fuzzer's new inputs accumulate in
+# .../work/<fuzzer>/corpus and its crash reproducers land in .../work/<fuzzer>/artifacts/.
 set -euo pipefail
 
 if [ $# -ne 2 ]; then
@@ -15,18 +15,19 @@ fi
 build=$1
 seconds=$2
 here=$(cd "$(dirname "$0")" && pwd)
-fuzzer="$build/tests/fuzz/coinone_decoder_fuzz"
-if [ ! -x "$fuzzer" ]; then
-  echo "run.sh: no fuzzer at $fuzzer (configure with CXX=clang++ -DMDE_FUZZ=ON and build)" >&2
-  exit 2
-fi
+fuzzers="coinone_decoder_fuzz:coinone.dict btse_decoder_fuzz:btse.dict"
+for entry in $fuzzers; do
+  fuzzer="$build/tests/fuzz/${entry%%:*}"
+  if [ ! -x "$fuzzer" ]; then
+    echo "run.sh: no fuzzer at $fuzzer (configure with CXX=clang++ -DMDE_FUZZ=ON and build)" >&2
+    exit 2
+  fi
+done
 
 work="$build/tests/fuzz/work"
 seeds="$work/seeds"
-corpus="$work/corpus"
-artifacts="$work/artifacts"
 rm -rf "$seeds"
-mkdir -p "$seeds" "$corpus" "$artifacts"
+mkdir -p "$seeds"
 
 count=0
 for jsonl in "$here"/../data/*.jsonl; do
@@ -43,21 +44,31 @@ if [ "$count" -eq 0 ]; then
   echo "run.sh: no seed frames found in $here/../data/*.jsonl" >&2
   exit 2
 fi
-echo "run.sh: $count seed frames; fuzzing for ${seconds}s"
+echo "run.sh: $count seed frames; fuzzing each decoder for ${seconds}s"
 
-# -timeout: one input taking longer than 10 s is a hang, reported like a crash.
-status=0
-"$fuzzer" "$corpus" "$seeds" \
-  -max_len=4096 -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-  -dict="$here/coinone.dict" -use_value_profile=1 \
-  -artifact_prefix="$artifacts/" -print_final_stats=1 >"$work/fuzz.log" 2>&1 || status=$?
-# The progress lines run to thousands; keep them in the log and show the summary.
-grep -E '^(INFO: Seed|#[0-9]+ +DONE|Done |stat::)' "$work/fuzz.log" || true
-if [ "$status" -ne 0 ]; then
-  tail -n 60 "$work/fuzz.log" >&2
-  echo "run.sh: the fuzzer failed (exit $status); reproducers in $artifacts/:" >&2
-  ls -l "$artifacts" >&2 || true
-  echo "reproduce with: $fuzzer <file>" >&2
-  exit "$status"
-fi
-echo "run.sh: no crash in ${seconds}s"
+for entry in $fuzzers; do
+  name=${entry%%:*}
+  dict=${entry#*:}
+  fuzzer="$build/tests/fuzz/$name"
+  corpus="$work/$name/corpus"
+  artifacts="$work/$name/artifacts"
+  log="$work/$name/fuzz.log"
+  mkdir -p "$corpus" "$artifacts"
+  echo "run.sh: $name"
+  # -timeout: one input taking longer than 10 s is a hang, reported like a crash.
+  status=0
+  "$fuzzer" "$corpus" "$seeds" \
+    -max_len=4096 -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -dict="$here/$dict" -use_value_profile=1 \
+    -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1 || status=$?
+  # The progress lines run to thousands; keep them in the log and show the summary.
+  grep -E '^(INFO: Seed|#[0-9]+ +DONE|Done |stat::)' "$log" || true
+  if [ "$status" -ne 0 ]; then
+    tail -n 60 "$log" >&2
+    echo "run.sh: $name failed (exit $status); reproducers in $artifacts/:" >&2
+    ls -l "$artifacts" >&2 || true
+    echo "reproduce with: $fuzzer <file>" >&2
+    exit "$status"
+  fi
+  echo "run.sh: $name: no crash in ${seconds}s"
+done

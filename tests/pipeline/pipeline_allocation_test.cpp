@@ -8,6 +8,7 @@
 
 #include "support/alloc_counter.hpp"
 #include "capture_fixture.hpp"
+#include "mde/core/clock.hpp"
 #include "mde/runtime/replay_runtime.hpp"
 
 namespace mde {
@@ -20,10 +21,19 @@ constexpr std::uint64_t kWarmupEvents = 10'000;
 struct WarmupThenCountStrategy {
   std::uint64_t events = 0;
   std::uint64_t allocations_at_warmup = 0;
+  // Events [warmup, warmup + slow_events) each spin this long: a consumer far slower than the
+  // producer for a while, which drives the drop path after warm-up.
+  std::int64_t spin_ns = 0;
+  std::uint64_t warmup = kWarmupEvents;
+  std::uint64_t slow_events = 0;
   Decimal best_bid_sum{};  // touches the views like a real strategy would
 
   void tick() noexcept {
-    if (++events == kWarmupEvents) allocations_at_warmup = test::allocation_counts().total();
+    if (++events == warmup) allocations_at_warmup = test::allocation_counts().total();
+    if (spin_ns > 0 && events > warmup && events <= warmup + slow_events) {
+      const std::int64_t until = now_ns() + spin_ns;
+      while (now_ns() < until) cpu_relax();
+    }
   }
   void on_book(const BookView& v) noexcept {
     if (const auto bid = v.book.best_bid()) (void)checked_add(best_bid_sum, bid->price, best_bid_sum);
@@ -62,6 +72,42 @@ TEST(PipelineAllocation, ReplayAllocatesNothingAfterWarmup) {
   EXPECT_EQ(pipeline.input(0).stats().rejected, 0u);
   EXPECT_GT(pipeline.engine().counters().orders, 1000u);
   EXPECT_GT(pipeline.engine().counters().assets, 100u);
+  EXPECT_EQ(allocations_at_end - strategy.allocations_at_warmup, 0u)
+      << "heap allocations between warm-up and the end of the replay";
+}
+
+// Two venues in one capture, frames no decoder accepts, BTSE gaps and crosses (resync requests
+// drained by the input), and a queue small enough that the opt-in drop policy drops and sends
+// notices: none of it may allocate after warm-up.
+TEST(PipelineAllocation, MixedVenueReplayWithDropsRejectionsAndResyncsAllocatesNothing) {
+  test::VenueCaptureOptions o;
+  o.venues = test::CaptureVenues::both;
+  o.malformed_every = 400;
+  o.btse.gap_ppm = 5'000;
+  o.btse.cross_ppm = 2'000;
+  const test::VenueCapture capture(o, kFrames);
+  WarmupThenCountStrategy strategy;
+  strategy.warmup = 2'000;
+  strategy.spin_ns = 2'000;
+  strategy.slow_events = 3'000;
+  RunOptions options;
+  options.reader_cpus = {-1};
+  options.core_cpu = -1;
+  options.queue_capacity = 1024;
+  options.replay.full_queue = FullQueuePolicy::drop;
+  options.replay.measure = true;
+  ReplayRuntime<WarmupThenCountStrategy> pipeline(strategy, {capture.path()}, options);
+  (void)pipeline.run();
+  const std::uint64_t allocations_at_end = test::allocation_counts().total();
+
+  const replay::ProducerStats& p = pipeline.input(0).stats();
+  ASSERT_GE(strategy.events, strategy.warmup + strategy.slow_events + 10'000)
+      << "too little was delivered after warm-up to measure";
+  EXPECT_EQ(p.frames, kFrames + capture.malformed());
+  EXPECT_EQ(p.rejected, capture.malformed()) << "every injected bad frame is rejected, no other";
+  EXPECT_GT(p.dropped, 0u) << "the drop path never ran";
+  EXPECT_GT(p.drop_notices, 0u);
+  EXPECT_GT(pipeline.engine().counters().resync_requests, 0u);
   EXPECT_EQ(allocations_at_end - strategy.allocations_at_warmup, 0u)
       << "heap allocations between warm-up and the end of the replay";
 }

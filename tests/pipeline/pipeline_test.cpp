@@ -2,6 +2,9 @@
 // whatever the queue size; losses under the drop policy are counted and reported as staleness.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -10,6 +13,7 @@
 #include "capture_fixture.hpp"
 #include "mde/core/clock.hpp"
 #include "mde/feeds/capture/capture_reader.hpp"
+#include "mde/feeds/capture/capture_writer.hpp"
 #include "mde/runtime/replay_runtime.hpp"
 #include "mde/runtime/state_json.hpp"
 
@@ -21,6 +25,7 @@ using test::GeneratedCapture;
 struct CountingStrategy {
   std::uint64_t books = 0, trades = 0, orders = 0, assets = 0, tickers = 0;
   std::uint64_t book_stale = 0, orders_stale = 0, feed = 0;
+  std::uint64_t books_not_live = 0, books_live_again = 0, gaps = 0;
   std::uint64_t spin_ns_per_event = 0;  // makes the consumer slower than the producer
 
   void slow_down() const noexcept {
@@ -38,6 +43,15 @@ struct CountingStrategy {
     if (s.subject == StatusSubject::book && s.current != BookStatus::live &&
         s.reason == StaleReason::dropped_upstream) {
       ++book_stale;
+    }
+    if (s.subject == StatusSubject::book && s.previous == BookStatus::live &&
+        s.current != BookStatus::live) {
+      ++books_not_live;
+      if (s.reason == StaleReason::gap) ++gaps;
+    }
+    if (s.subject == StatusSubject::book && s.previous != BookStatus::empty &&
+        s.previous != BookStatus::live && s.current == BookStatus::live) {
+      ++books_live_again;
     }
     if (s.subject == StatusSubject::orders && s.stale) ++orders_stale;
     if (s.subject == StatusSubject::feed) ++feed;
@@ -160,6 +174,147 @@ TEST(ReplayRuntime, TwoCapturesFromTwoReaderThreadsFeedOneEngine) {
   EXPECT_EQ(both.engine.events, a.engine.events + b.engine.events);
   EXPECT_EQ(both.engine.books, a.engine.books + b.engine.books);
   EXPECT_EQ(both.engine.orders, a.engine.orders + b.engine.orders);
+}
+
+// Splits a capture into one file per venue (the records in their order), for comparing a mixed
+// replay with per-venue replays.
+struct SplitCapture {
+  std::string coinone_path, btse_path;
+  explicit SplitCapture(const std::string& mixed) {
+    coinone_path = mixed + ".coinone";
+    btse_path = mixed + ".btse";
+    capture::CaptureReader reader;
+    EXPECT_EQ(reader.open(mixed), capture::OpenError::ok);
+    capture::CaptureWriter coinone, btse;
+    EXPECT_EQ(coinone.open(coinone_path), capture::WriteStatus::ok);
+    EXPECT_EQ(btse.open(btse_path), capture::WriteStatus::ok);
+    capture::CaptureRecord rec;
+    while (reader.next(rec)) {
+      capture::CaptureWriter& to = rec.venue == Venue::btse ? btse : coinone;
+      EXPECT_EQ(to.try_append(rec.receive_ns, rec.connection, rec.frame.text(), rec.venue),
+                capture::WriteStatus::ok);
+    }
+    EXPECT_EQ(coinone.try_close(), capture::WriteStatus::ok);
+    EXPECT_EQ(btse.try_close(), capture::WriteStatus::ok);
+  }
+  ~SplitCapture() {
+    ::unlink(coinone_path.c_str());
+    ::unlink(btse_path.c_str());
+  }
+};
+
+// The body of one section ("books", "trades", "orders", "assets") of a state dump.
+std::string section(const std::string& state, const std::string& name) {
+  const std::size_t start = state.find("\"" + name + "\": {");
+  if (start == std::string::npos) return {};
+  const std::size_t body = state.find('{', start) + 1;
+  const std::size_t end = state.find("\n  }", body);
+  return state.substr(body, end == std::string::npos ? std::string::npos : end - body);
+}
+
+TEST(ReplayRuntime, MixedTwoVenueCaptureReachesEachVenuesOwnState) {
+  test::VenueCaptureOptions options;
+  options.venues = test::CaptureVenues::both;
+  const test::VenueCapture mixed(options, 60'000);
+  const SplitCapture split(mixed.path());
+  const RunResult together = replay_file(mixed.path(), {});
+  const RunResult coinone = replay_file(split.coinone_path, {});
+  const RunResult btse = replay_file(split.btse_path, {});
+  const RunResult two_inputs = replay_files({split.coinone_path, split.btse_path}, {});
+
+  EXPECT_EQ(together.producer.rejected, 0u);
+  // One engine fed by one mixed input or by two inputs ends in the same state...
+  EXPECT_EQ(together.state, two_inputs.state);
+  // ... and each venue's part of it is what that venue's frames make alone.
+  for (const char* name : {"books", "trades"}) {
+    const std::string all = section(together.state, name);
+    const std::string c = section(coinone.state, name);
+    const std::string b = section(btse.state, name);
+    ASSERT_FALSE(c.empty() || b.empty()) << name;
+    EXPECT_NE(all.find(c), std::string::npos) << name << ": the Coinone part differs";
+    EXPECT_NE(all.find(b), std::string::npos) << name << ": the BTSE part differs";
+  }
+  EXPECT_EQ(section(together.state, "orders"), section(coinone.state, "orders"));
+  EXPECT_EQ(section(together.state, "assets"), section(coinone.state, "assets"));
+  // Keys carry the venue; a BTSE book shows its sequence number, a Coinone book its id.
+  EXPECT_NE(together.state.find("\"btse:BTC-USD\": {\"status\": \"live\", \"seq\": "),
+            std::string::npos);
+  EXPECT_NE(together.state.find("\"coinone:XRP-KRW\": {\"status\": \"live\", \"id\": \""),
+            std::string::npos);
+  EXPECT_NE(together.state.find("\"btse:ETH-USD\": {\"count\": "), std::string::npos);
+  EXPECT_NE(together.state.find("\"coinone:KRW\": {\"available\""), std::string::npos);
+  EXPECT_EQ(section(together.state, "orders").rfind("\n    \"coinone:", 0), 0u);  // an order key
+}
+
+TEST(ReplayRuntime, FramesWithoutARecordedVenueAreRecognisedByTheirEnvelope) {
+  test::VenueCaptureOptions options;
+  const test::VenueCapture recorded(options, 20'000);
+  options.record_venue = false;
+  const test::VenueCapture sniffed(options, 20'000);
+  const RunResult a = replay_file(recorded.path(), {});
+  const RunResult b = replay_file(sniffed.path(), {});
+  EXPECT_EQ(b.producer.rejected, 0u);
+  EXPECT_EQ(a.state, b.state);
+}
+
+TEST(ReplayRuntime, BtseGapsAskForAResyncThatTheInputRecordsAndSnapshotsBringBooksBack) {
+  test::VenueCaptureOptions options;
+  options.venues = test::CaptureVenues::btse;
+  options.btse.gap_ppm = 20'000;  // 2% of deltas lose their predecessor
+  options.btse.resync_after_fault = true;
+  const test::VenueCapture capture(options, 30'000);
+  const RunResult r = replay_file(capture.path(), {});
+  EXPECT_EQ(r.producer.rejected, 0u);
+  EXPECT_GT(r.strategy.gaps, 0u);
+  EXPECT_GT(r.engine.resync_requests, 0u);
+  EXPECT_GT(r.producer.resync_requests, 0u) << "the input never drained its resync ring";
+  EXPECT_LE(r.producer.resync_requests, r.engine.resync_requests);
+  EXPECT_GT(r.strategy.books_live_again, 0u) << "no fresh snapshot brought a book back";
+}
+
+// CPU time this process used, user + system, in ns.
+std::int64_t process_cpu_ns() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto ns = [](const timeval& t) {
+    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 +
+           static_cast<std::int64_t>(t.tv_usec) * 1'000;
+  };
+  return ns(u.ru_utime) + ns(u.ru_stime);
+}
+
+TEST(ReplayRuntime, APacedReplaySleepsThroughLongWaitsInsteadOfBurningACore) {
+  // Three frames 100 ms apart: at recorded pace the run lasts ~200 ms and is idle almost all of
+  // it. Spinning (or yielding in a loop) on either thread would cost about one core for the whole
+  // wait: CPU time close to the wall time.
+  std::string tmpl = ::testing::TempDir() + "mde-paced-XXXXXX";
+  const int fd = mkstemp(tmpl.data());
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  {
+    capture::CaptureWriter w;
+    ASSERT_EQ(w.open(tmpl), capture::WriteStatus::ok);
+    const std::string_view frame =
+        R"({"r":"DATA","c":"TRADE","d":{"qc":"KRW","tc":"XRP","i":"1693560563084003",)"
+        R"("t":1693560563084,"p":"688.3","q":"290.745","sm":false}})";
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_EQ(w.try_append(1'761'017'305'000'000'000 + i * 100'000'000LL, 0, frame),
+                capture::WriteStatus::ok);
+    }
+    ASSERT_EQ(w.try_close(), capture::WriteStatus::ok);
+  }
+  RunOptions options;
+  options.replay.pace = {replay::PaceMode::recorded, 1.0};
+  const std::int64_t cpu0 = process_cpu_ns();
+  const std::int64_t t0 = now_ns();
+  const RunResult r = replay_file(tmpl, options);
+  const std::int64_t wall = now_ns() - t0;
+  const std::int64_t cpu = process_cpu_ns() - cpu0;
+  ::unlink(tmpl.c_str());
+  EXPECT_EQ(r.producer.frames, 3u);
+  EXPECT_GE(wall, 190'000'000);
+  EXPECT_LT(cpu, wall / 3) << "cpu " << cpu / 1'000'000 << " ms over " << wall / 1'000'000
+                           << " ms of wall time";
 }
 
 TEST(ReplayRuntime, StopEndsAPacedRunPromptlyAndSaysItWasInterrupted) {

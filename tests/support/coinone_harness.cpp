@@ -77,6 +77,16 @@ std::vector<std::string> extract_json_objects(std::string_view text) {
   return out;
 }
 
+PaddedFrames padded_frames(const std::vector<std::string>& texts) {
+  PaddedFrames out;
+  for (const std::string& t : texts) {
+    out.buffers.push_back(std::make_unique<PaddedBuffer>(t.size() + 1));
+    if (!out.buffers.back()->assign(t)) throw std::runtime_error("frame does not fit its buffer");
+  }
+  for (const auto& b : out.buffers) out.views.push_back(b->view());
+  return out;
+}
+
 CoinoneHarness::CoinoneHarness(coinone::DecoderOptions options,
                                std::initializer_list<std::string_view> markets)
     : registry_(std::make_unique<InstrumentRegistry>()), event_(std::make_unique<Event>()) {

@@ -32,6 +32,14 @@ std::vector<std::string> extract_json_objects(std::string_view text);
 
 std::string read_file(const std::string& path);
 
+// Each text in its own padded buffer (for tests that must not allocate once they start), and a
+// view of each, in order. `views` points into `buffers`.
+struct PaddedFrames {
+  std::vector<std::unique_ptr<PaddedBuffer>> buffers;
+  std::vector<FrameView> views;
+};
+PaddedFrames padded_frames(const std::vector<std::string>& texts);
+
 // Registers XRP-KRW, ETH-KRW and BTC-KRW (the seed markets) unless told otherwise.
 class CoinoneHarness {
  public:

@@ -39,6 +39,7 @@ void compare_book(Diff& d, const BookUpdate& a, const BookUpdate& b) {
   d.check("book.action", a.action, b.action);
   d.check("book.bid_count", a.bid_count, b.bid_count);
   d.check("book.ask_count", a.ask_count, b.ask_count);
+  d.check("book.part_flags", a.part_flags, b.part_flags);
   if (d.failed()) return;
   for (std::size_t i = 0; i < a.bid_count && i < kMaxBookLevels; ++i) {
     d.check_at("book.bids", i, "price", a.bids[i].price, b.bids[i].price);
@@ -135,6 +136,7 @@ void compare_control(Diff& d, const Control& a, const Control& b) {
   d.check("control.session_id", a.session_id, b.session_id);
   d.check("control.message", a.message, b.message);
   d.check("control.field", a.field, b.field);
+  d.check("control.topic", a.topic, b.topic);
   d.check("control.error_code", a.error_code, b.error_code);
 }
 

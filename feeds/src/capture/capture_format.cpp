@@ -40,7 +40,9 @@ HeaderError decode_file_header(std::string_view file_bytes, FileHeader& out) noe
   h.flags = load_le<std::uint16_t>(p + 10);
   h.header_size = load_le<std::uint32_t>(p + 12);
   h.created_ns = load_le<std::int64_t>(p + 16);
-  if (h.version != kFormatVersion) return HeaderError::unsupported_version;
+  if (h.version < kOldestFormatVersion || h.version > kFormatVersion) {
+    return HeaderError::unsupported_version;
+  }
   if (h.header_size < kFileHeaderSize || h.header_size > kMaxHeaderSize ||
       h.header_size > file_bytes.size()) {
     return HeaderError::bad_header_size;

@@ -14,10 +14,10 @@ namespace mde::capture {
 
 namespace {
 
-void encode_record_header(char* out, std::int64_t receive_ns, std::uint32_t connection,
+void encode_record_header(char* out, std::int64_t receive_ns, std::uint32_t source,
                           std::uint32_t length) noexcept {
   store_le<std::int64_t>(out, receive_ns);
-  store_le<std::uint32_t>(out + 8, connection);
+  store_le<std::uint32_t>(out + 8, source);
   store_le<std::uint32_t>(out + 12, length);
 }
 
@@ -89,9 +89,11 @@ WriteStatus CaptureWriter::try_flush() noexcept {
 }
 
 WriteStatus CaptureWriter::try_append(std::int64_t receive_ns, std::uint32_t connection,
-                                      std::string_view payload) noexcept {
+                                      std::string_view payload, Venue venue) noexcept {
   if (!is_open()) return WriteStatus::not_open;
   if (payload.size() > kMaxPayloadBytes) return WriteStatus::payload_too_large;
+  if (connection > kMaxConnection) return WriteStatus::connection_too_large;
+  const std::uint32_t source = pack_source(venue, connection);
   const auto length = static_cast<std::uint32_t>(payload.size());
   const std::size_t record_size = kRecordOverhead + payload.size();
 
@@ -100,7 +102,7 @@ WriteStatus CaptureWriter::try_append(std::int64_t receive_ns, std::uint32_t con
       if (const WriteStatus s = try_flush(); s != WriteStatus::ok) return s;
     }
     char* out = buffer_.get() + used_;
-    encode_record_header(out, receive_ns, connection, length);
+    encode_record_header(out, receive_ns, source, length);
     std::memcpy(out + kRecordHeaderSize, payload.data(), payload.size());
     // Header and payload are contiguous here, so one CRC pass covers both.
     store_le<std::uint32_t>(out + kRecordHeaderSize + payload.size(),
@@ -110,7 +112,7 @@ WriteStatus CaptureWriter::try_append(std::int64_t receive_ns, std::uint32_t con
     // Larger than the buffer: header through the buffer, payload straight to the file.
     if (const WriteStatus s = try_flush(); s != WriteStatus::ok) return s;
     char head[kRecordHeaderSize];
-    encode_record_header(head, receive_ns, connection, length);
+    encode_record_header(head, receive_ns, source, length);
     char tail[kRecordTrailerSize];
     store_le<std::uint32_t>(
         tail, crc32c_extend(crc32c(head, sizeof head), payload.data(), payload.size()));

@@ -21,12 +21,8 @@ using json::bits;
 using json::Format;
 using json::KeySpec;
 using json::SeenKeys;
-
-#define MDE_TRY(expr)                                       \
-  do {                                                      \
-    if (const DecodeStatus mde_s_ = (expr); mde_s_ != DecodeStatus::ok) \
-      return DecodeResult{mde_s_, field_name};              \
-  } while (0)
+using json::for_each_field;
+using json::require;
 
 // ---- Instruments -----------------------------------------------------------------------------
 
@@ -194,55 +190,6 @@ enum class WireChannel : std::uint8_t { unknown, orderbook, trade, ticker, chart
   return AssetChangeReason::unknown;
 }
 
-// Iterates the fields of an object value, calling fn(index, value) for known keys and skipping
-// (depth-bounded) the rest. Returns the first failure; duplicates are rejected.
-template <std::size_t N, class Fn>
-[[nodiscard]] DecodeResult for_each_field(od::value v, const KeySpec (&keys)[N],
-                                          const char* const (&names)[N], Format fmt,
-                                          const char* object_name, SeenKeys& seen,
-                                          Fn&& fn) noexcept {
-  const char* field_name = object_name;
-  od::object obj;
-  if (auto e = v.get_object().get(obj)) {
-    return {e == simdjson::INCORRECT_TYPE ? DecodeStatus::not_an_object : json::map_error(e),
-            object_name};
-  }
-  std::size_t hint = 0;
-  for (auto fr : obj) {
-    if (auto e = fr.error()) return {json::map_error(e), object_name};
-    od::field&& f = std::move(fr).value_unsafe();  // in place, no copy
-    const int index = json::find_key(keys, json::load_key(json::key_view(f)), fmt, hint);
-    if (index < 0) {
-      MDE_TRY(json::skip_bounded(f.value()));
-      continue;
-    }
-    hint = static_cast<std::size_t>(index) + 1;
-    field_name = names[index];
-    if (!seen.mark(index)) return {DecodeStatus::duplicate_field, field_name};
-    od::value& fv = f.value();
-    // null means absent, for every field: handlers never see it, and a required field sent as
-    // null is reported missing by require().
-    bool is_null;
-    MDE_TRY(json::check_null(fv, is_null));
-    if (is_null) {
-      seen.mark_null(index);
-      continue;
-    }
-    MDE_TRY(fn(index, fv));
-  }
-  return {};
-}
-
-template <std::size_t N>
-[[nodiscard]] DecodeResult require(const SeenKeys& seen, std::uint32_t required,
-                                   const char* const (&names)[N]) noexcept {
-  const int missing = seen.first_missing(required);
-  if (missing < 0) return {};
-  // `required` only names keys of this table; the bound check also tells GCC so.
-  return {DecodeStatus::missing_field,
-          static_cast<std::size_t>(missing) < N ? names[missing] : "data"};
-}
-
 }  // namespace
 
 // ---- The decoder ----------------------------------------------------------------------------
@@ -261,7 +208,7 @@ struct Decoder::Impl {
                            Event& out) noexcept;
   DecodeResult decode_book(od::value data, Format fmt, Event& out) noexcept;
   DecodeResult decode_levels(od::value v, Format fmt, PriceLevel* levels, std::uint8_t& count,
-                             const char* name) noexcept;
+                             const char* name, const char* price_name) noexcept;
   DecodeResult decode_trade(od::value data, Format fmt, Event& out) noexcept;
   DecodeResult decode_ticker(od::value data, Format fmt, Event& out) noexcept;
   DecodeResult decode_order(od::value data, Format fmt, Event& out) noexcept;
@@ -438,6 +385,7 @@ DecodeResult Decoder::Impl::decode(FrameView frame, Event& out) noexcept {
   if (!data_seen || rt != ResponseType::connected) c.session_id.clear();
   c.message = message;
   c.field = error_field;
+  c.topic.clear();  // Coinone names its topic by currency pair: header.instrument
   c.error_code = error_code;
   c.channel = to_channel(channel);
   c.topic_count = control_topics;
@@ -489,7 +437,8 @@ DecodeResult Decoder::Impl::decode_data(od::value data, Format fmt, ResponseType
 // The book's inner loop (32 objects per Coinone frame), written out rather than through
 // for_each_field: a fixed two-key object does not need the generic key table.
 DecodeResult Decoder::Impl::decode_levels(od::value v, Format fmt, PriceLevel* levels,
-                                          std::uint8_t& count, const char* name) noexcept {
+                                          std::uint8_t& count, const char* name,
+                                          const char* price_name) noexcept {
   const char* field_name = name;
   od::array arr;
   if (auto e = v.get_array().get(arr)) return {json::map_error(e), name};
@@ -522,9 +471,13 @@ DecodeResult Decoder::Impl::decode_levels(od::value v, Format fmt, PriceLevel* l
       if (!present) return {DecodeStatus::missing_field, name};  // null price or qty
       // A negative price or size is never a book level; letting it through would corrupt the
       // book downstream instead of failing here, where the frame is known.
-      if (target.is_negative()) return {DecodeStatus::bad_number, name};
+      if (target.is_negative()) {
+        return {DecodeStatus::bad_number, index == kLevelPrice ? price_name : name};
+      }
     }
     if (!seen[kLevelPrice] || !seen[kLevelQty]) return {DecodeStatus::missing_field, name};
+    // Nor is a zero price (issue #8): a level at 0 would sort as the worst bid or best ask.
+    if (level.price.is_zero()) return {DecodeStatus::bad_number, price_name};
     ++n;
   }
   count = static_cast<std::uint8_t>(n);
@@ -545,10 +498,12 @@ DecodeResult Decoder::Impl::decode_book(od::value data, Format fmt, Event& out) 
       case kBookTimestamp: return json::read_epoch_ns(v, ts);
       case kBookId: return json::read_u64(v, b.id);
       case kBookAsks:
-        levels_result = decode_levels(v, fmt, b.asks, b.ask_count, "data.asks");
+        levels_result =
+            decode_levels(v, fmt, b.asks, b.ask_count, "data.asks", "data.asks[].price");
         return levels_result.status;
       case kBookBids:
-        levels_result = decode_levels(v, fmt, b.bids, b.bid_count, "data.bids");
+        levels_result =
+            decode_levels(v, fmt, b.bids, b.bid_count, "data.bids", "data.bids[].price");
         return levels_result.status;
     }
     return DecodeStatus::ok;

@@ -59,7 +59,8 @@ enum class BookAction : std::uint8_t { snapshot, delta };
 enum BookPartFlag : std::uint8_t {
   kBookPartMore = 1u << 0,       // another part of the same update follows
   kBookPartContinued = 1u << 1,  // not the first part: no id checks, same id as the first
-  // this snapshot replaces the book whatever its id: the venue's sequence chain continues from it
+  // This snapshot replaces the book whatever its id: the venue's sequence chain continues from it
+  // (BTSE re-sends a snapshot on resubscribe without resetting seqNum; see protocols.md B4).
   kBookSnapshotResets = 1u << 2,
 };
 
@@ -211,6 +212,7 @@ struct Control {
   ExchangeId session_id;     // CONNECTED
   FixedString<63> message;   // ERROR text (cut to fit; it is diagnostic only)
   FixedString<23> field;     // ERROR: which request field was bad, if the venue says
+  FixedString<47> topic;     // the venue topic this control concerns (BTSE "update:BTC-USD_0"); may be empty
   std::int64_t error_code;   // ERROR; 0 otherwise
   ControlType type;
   Channel channel;

@@ -28,6 +28,7 @@ enum class DecodeStatus : std::uint8_t {
   too_many_levels,        // more book levels than kMaxBookLevels
   too_many_assets,        // more balances than kMaxAssetsPerEvent
   unknown_venue,          // the frame's envelope matches no venue this decoder speaks
+  too_many_events,        // one frame carries more events than the decoder's batch capacity
   kCount
 };
 
@@ -55,6 +56,7 @@ inline constexpr std::size_t kDecodeStatusCount = static_cast<std::size_t>(Decod
     case DecodeStatus::too_many_levels: return "too_many_levels";
     case DecodeStatus::too_many_assets: return "too_many_assets";
     case DecodeStatus::unknown_venue: return "unknown_venue";
+    case DecodeStatus::too_many_events: return "too_many_events";
     case DecodeStatus::kCount: break;
   }
   return "?";

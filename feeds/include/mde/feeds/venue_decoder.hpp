@@ -12,9 +12,11 @@
 #include "mde/core/frame.hpp"
 #include "mde/core/instrument.hpp"
 #include "mde/core/venue.hpp"
+#include "mde/feeds/btse/decoder.hpp"
 #include "mde/feeds/coinone/decoder.hpp"
 #include "mde/feeds/decode_status.hpp"
 #include "mde/feeds/event_sink.hpp"
+#include "mde/feeds/venue_sniff.hpp"
 
 namespace mde {
 
@@ -25,28 +27,27 @@ struct VenueDecoderOptions {
   std::size_t max_frame_bytes = 1 << 20;
 };
 
-namespace detail {
-// Placeholder until the BTSE decoder lands: every frame is Coinone's.
-[[nodiscard]] inline Venue recognise_venue_minimal(FrameView) noexcept { return Venue::coinone; }
-}  // namespace detail
-
 class VenueDecoder {
  public:
   VenueDecoder(InstrumentRegistry& registry, VenueDecoderOptions options)
       : coinone_(registry, {.max_frame_bytes = options.max_frame_bytes,
-                            .add_unknown_instruments = options.add_unknown_instruments}) {}
+                            .add_unknown_instruments = options.add_unknown_instruments}),
+        btse_(registry, {.max_frame_bytes = options.max_frame_bytes,
+                         .add_unknown_instruments = options.add_unknown_instruments}) {}
 
   template <EventSink Sink>
   DecodeResult decode(FrameView frame, Sink& sink, Venue hint = Venue::unknown) noexcept {
-    const Venue venue = hint != Venue::unknown ? hint : detail::recognise_venue_minimal(frame);
+    const Venue venue = hint != Venue::unknown ? hint : recognise_venue(frame);
     switch (venue) {
       case Venue::coinone: return coinone_.decode(frame, sink);
+      case Venue::btse: return btse_.decode(frame, sink);
       default: return {DecodeStatus::unknown_venue, ""};
     }
   }
 
  private:
   coinone::Decoder coinone_;
+  btse::Decoder btse_;
 };
 
 static_assert(FrameDecoder<VenueDecoder>);

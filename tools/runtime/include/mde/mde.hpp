@@ -20,6 +20,7 @@
 #include "mde/core/venue.hpp"
 
 // feeds/
+#include "mde/feeds/btse/decoder.hpp"
 #include "mde/feeds/btse/order_status.hpp"
 #include "mde/feeds/capture/capture_format.hpp"
 #include "mde/feeds/capture/capture_reader.hpp"
@@ -32,9 +33,11 @@
 #include "mde/feeds/decode_status.hpp"
 #include "mde/feeds/deflow/order_status.hpp"
 #include "mde/feeds/event_sink.hpp"
+#include "mde/feeds/exact_number.hpp"
 #include "mde/feeds/publish/event_publisher.hpp"
 #include "mde/feeds/replay/replay_producer.hpp"
 #include "mde/feeds/venue_decoder.hpp"
+#include "mde/feeds/venue_sniff.hpp"
 
 // book/
 #include "mde/book/balances.hpp"

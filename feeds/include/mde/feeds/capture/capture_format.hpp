@@ -6,23 +6,25 @@
 // read off the socket and the connection it came from, so that a session can be replayed later
 // through the same decoder at recorded pace or flat out. Two forms exist:
 //
-// * native (`.mdecap`, this file): binary, checksummed per record, loaded or mapped whole and
-//   replayed zero-copy. This is what `mde gen` writes and what replay reads.
-// * text (`.jsonl` / `.txt`, text_capture.hpp): one frame per line, `<receive_ns>\t<frame>` or a
-//   bare frame. For humans, diffs and hand-written test input.
+// * native (`.mdecap`, this file): binary, checksummed per record, read in bounded chunks (or
+//   mapped whole on request). This is what `mde gen` writes and what replay reads.
+// * text (`.jsonl` / `.txt`, text_capture.hpp): one frame per line, `<receive_ns>\t<frame>`,
+//   `<receive_ns>\t<venue>:<connection>\t<frame>` or a bare frame. For humans, diffs and
+//   hand-written test input.
 //
 // `mde capture convert IN OUT` converts either way (the input's form is recognised by its magic;
 // the output's by its extension) and `mde capture info FILE` reports what a file holds and where
 // a damaged one stops.
 //
-// ## Layout (version 1; every integer little-endian, no padding, no alignment)
+// ## Layout (version 2; every integer little-endian, no padding, no alignment)
 //
 // File header, kFileHeaderSize = 32 bytes:
 //
 //   offset size  field
 //        0    8  magic        89 4D 44 45 43 41 50 0A  ("\x89MDECAP\n"; the high bit and the
 //                             newline catch 7-bit and newline-translating transfers, as in PNG)
-//       8    2  version      kFormatVersion (1); a reader refuses any other
+//       8    2  version      kFormatVersion (2); readers also read version 1 (below) and refuse
+//                             any other
 //      10    2  flags        CaptureFlag bits; informational only
 //      12    4  header_size  offset of the first record (32 now; larger lets a later version
 //                             append header fields that old readers skip)
@@ -35,10 +37,17 @@
 // Then records, back to back until the end of the file, kRecordOverhead + payload_len bytes each:
 //
 //        0    8  receive_ns   i64, when the frame was read, ns since the Unix epoch
-//        8    4  connection   u32, which feed connection delivered it
+//        8    4  source       u32: venue << 24 | connection. The high 8 bits are the mde::Venue
+//                             value (0 = unknown), the low 24 bits the feed connection id
+//                             (at most kMaxConnection). A venue value this reader does not know
+//                             reads as unknown.
 //       12    4  payload_len  u32, at most kMaxPayloadBytes (16 MiB)
 //       16    n  payload      the frame's bytes exactly as received
 //     16+n    4  record_crc   CRC32C of bytes [0, 16 + n) of this record (header and payload)
+//
+// Version 1 (the first release) has the same layout except that bytes 8..12 of a record are the
+// whole u32 connection id and no venue is recorded: its records read with Venue::unknown (the
+// decoder recognises the venue from the frame's envelope). Writers always write version 2.
 //
 // ## Damage
 //
@@ -65,13 +74,16 @@
 namespace mde::capture {
 
 inline constexpr unsigned char kFileMagic[8] = {0x89, 'M', 'D', 'E', 'C', 'A', 'P', '\n'};
-inline constexpr std::uint16_t kFormatVersion = 1;
+inline constexpr std::uint16_t kFormatVersion = 2;
+inline constexpr std::uint16_t kOldestFormatVersion = 1;  // still read: no venue in its records
 inline constexpr std::size_t kFileHeaderSize = 32;
 inline constexpr std::size_t kMaxHeaderSize = 4096;  // a larger header_size is treated as damage
 inline constexpr std::size_t kRecordHeaderSize = 16;
 inline constexpr std::size_t kRecordTrailerSize = 4;
 inline constexpr std::size_t kRecordOverhead = kRecordHeaderSize + kRecordTrailerSize;
 inline constexpr std::uint32_t kMaxPayloadBytes = 16u << 20;
+inline constexpr unsigned kConnectionBits = 24;
+inline constexpr std::uint32_t kMaxConnection = (1u << kConnectionBits) - 1;
 
 // Header flag bits: where the file came from. Nothing depends on them.
 enum CaptureFlag : std::uint16_t {
@@ -156,8 +168,24 @@ void encode_file_header(const FileHeader& header, unsigned char (&out)[kFileHead
 
 // ---- Records -----------------------------------------------------------------------------------
 
-// One delivered record. `frame` points into the reader's buffer (zero-copy) and stays valid, with
-// kFramePadding readable bytes after it, until the reader is closed, reopened or destroyed.
+// A record's u32 source field (version 2): venue in the high 8 bits, connection in the low 24.
+// The caller keeps connection <= kMaxConnection (CaptureWriter refuses larger ones).
+[[nodiscard]] constexpr std::uint32_t pack_source(Venue venue, std::uint32_t connection) noexcept {
+  return static_cast<std::uint32_t>(venue) << kConnectionBits | (connection & kMaxConnection);
+}
+
+[[nodiscard]] constexpr Venue source_venue(std::uint32_t source) noexcept {
+  const std::uint32_t v = source >> kConnectionBits;
+  return v < kVenueCount ? static_cast<Venue>(v) : Venue::unknown;
+}
+
+[[nodiscard]] constexpr std::uint32_t source_connection(std::uint32_t source) noexcept {
+  return source & kMaxConnection;
+}
+
+// One delivered record. `frame` points into the reader's buffer (no copy per record) and stays
+// valid, with kFramePadding readable bytes after it, until the reader's next call to next() (or
+// its close, reopen or destruction).
 struct CaptureRecord {
   std::int64_t receive_ns;
   std::uint32_t connection;
@@ -173,6 +201,9 @@ enum class StopReason : std::uint8_t {
   truncated_record,  // torn tail: the payload or checksum runs past the end of the file
   length_too_large,  // payload_len above kMaxPayloadBytes: damage, never allocated for
   bad_checksum,      // the record's CRC32C does not match: damage
+  io_error,          // read(2) failed (stream mode); see CaptureReader::last_errno()
+  file_shrank,       // the input ended at a record boundary before the size it had when opened:
+                     // it was truncated while being read (stream mode)
 };
 
 [[nodiscard]] constexpr std::string_view to_string(StopReason r) noexcept {
@@ -183,6 +214,8 @@ enum class StopReason : std::uint8_t {
     case StopReason::truncated_record: return "truncated_record";
     case StopReason::length_too_large: return "length_too_large";
     case StopReason::bad_checksum: return "bad_checksum";
+    case StopReason::io_error: return "io_error";
+    case StopReason::file_shrank: return "file_shrank";
   }
   return "?";
 }

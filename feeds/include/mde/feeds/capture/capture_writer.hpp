@@ -26,6 +26,7 @@ enum class WriteStatus : std::uint8_t {
   not_open,
   cannot_open,        // open(2) failed; see CaptureWriter::last_errno()
   payload_too_large,  // above kMaxPayloadBytes; nothing was written
+  connection_too_large,  // a connection id above kMaxConnection (24 bits); nothing was written
   io_error,           // write(2)/fsync(2)/close(2) failed; see last_errno(). The writer is closed.
 };
 
@@ -35,6 +36,7 @@ enum class WriteStatus : std::uint8_t {
     case WriteStatus::not_open: return "not_open";
     case WriteStatus::cannot_open: return "cannot_open";
     case WriteStatus::payload_too_large: return "payload_too_large";
+    case WriteStatus::connection_too_large: return "connection_too_large";
     case WriteStatus::io_error: return "io_error";
   }
   return "?";
@@ -56,9 +58,11 @@ class CaptureWriter {
   // Creates or truncates `path` and writes the file header (buffered). Allocates the buffer.
   [[nodiscard]] WriteStatus open(const std::string& path, const WriterOptions& options = {});
 
-  // Appends one record. Never allocates; may block writing a full buffer to the file.
+  // Appends one record (format version 2: the venue is recorded with the connection id, which
+  // must fit 24 bits). Never allocates; may block writing a full buffer to the file.
   [[nodiscard]] WriteStatus try_append(std::int64_t receive_ns, std::uint32_t connection,
-                                       std::string_view payload) noexcept;
+                                       std::string_view payload,
+                                       Venue venue = Venue::unknown) noexcept;
 
   // Writes everything buffered to the file (not to disk: no fsync).
   [[nodiscard]] WriteStatus try_flush() noexcept;

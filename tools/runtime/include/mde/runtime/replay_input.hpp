@@ -22,6 +22,13 @@
 
 namespace mde {
 
+// How far an input has been read, for a progress display on another thread.
+struct InputProgress {
+  std::uint64_t bytes = 0;   // input bytes consumed
+  std::uint64_t size = 0;    // the input's size (0: unknown, a pipe)
+  std::uint64_t frames = 0;  // records read
+};
+
 class ReplayInput {
  public:
   virtual ~ReplayInput() = default;
@@ -34,15 +41,19 @@ class ReplayInput {
   virtual void run(const std::atomic<bool>& stop) noexcept = 0;
 
   [[nodiscard]] virtual const replay::ProducerStats& stats() const noexcept = 0;
+  // Safe from any thread while run() goes on (relaxed atomics the input updates per record).
+  [[nodiscard]] virtual InputProgress progress() const noexcept = 0;
   // Where the input came from (a path), for reports.
   [[nodiscard]] virtual const std::string& name() const noexcept = 0;
   // Empty when the input was read to a clean end; otherwise why and where reading stopped early
-  // (a torn or corrupt capture record, an unreadable line, an I/O error).
+  // (a torn or corrupt capture record, an I/O error) or which text lines were skipped as bad.
   [[nodiscard]] virtual std::string damage() const = 0;
 };
 
-// Opens `path` as a native capture (recognised by its magic) or a text capture (anything else),
-// or "-" for standard input (text). Throws std::runtime_error naming the path and the reason.
+// Opens `path` ("-": standard input; pipes, FIFOs and /dev/stdin work) as a native capture
+// (recognised by its magic) or a text capture (anything else). The form is recognised by peeking
+// at the first bytes, which the reader is handed back, never by seeking. Both are read as they go
+// with bounded memory. Throws std::runtime_error naming the path and the reason.
 [[nodiscard]] std::unique_ptr<ReplayInput> open_replay_input(const std::string& path);
 
 }  // namespace mde

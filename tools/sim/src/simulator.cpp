@@ -11,6 +11,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -76,7 +77,9 @@ struct Server {
   CoinoneMarketFeed feed;
   std::vector<std::weak_ptr<ServerSession>> sessions;
   std::map<std::string, std::uint32_t> per_address;  // open connections per peer address
-  std::uint64_t rate_credit = 0;                      // frames owed, in units of 1/1000
+  std::uint64_t rate_credit = 0;                      // frames owed this tick, in 1/1000
+  std::uint64_t produced = 0;                         // frames due so far (see on_tick)
+  std::chrono::steady_clock::time_point started_at{};
   std::uint64_t session_counter = 0;
   std::string scratch;
   SimStats stats;
@@ -286,7 +289,18 @@ void Server::do_tick() {
 
 void Server::on_tick(beast::error_code ec) {
   if (ec) return;
-  rate_credit += options.rate;  // per millisecond: rate / 1000 frames
+  // Frames owed since the start, from the clock (a late tick on a busy machine must not lose
+  // frames), but never more than 4 ms' worth per tick: a simulator that cannot keep up sends
+  // less, rather than piling frames into the sessions' backlogs between its writes.
+  const auto elapsed = std::chrono::steady_clock::now() - started_at;
+  const auto due = static_cast<std::uint64_t>(
+      static_cast<unsigned __int128>(options.rate) *
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()) /
+      1'000'000);
+  const std::uint64_t burst_cap = std::max<std::uint64_t>(1, options.rate / 250);
+  if (due > produced + burst_cap) produced = due - burst_cap;
+  rate_credit = (due - produced) * 1000;
+  produced = due;
   std::erase_if(sessions, [](const std::weak_ptr<ServerSession>& w) {
     auto s = w.lock();
     return !s || !s->open();
@@ -317,6 +331,7 @@ void Simulator::start() {
   if (impl_->started) return;
   impl_->started = true;
   impl_->do_accept();
+  impl_->started_at = std::chrono::steady_clock::now();
   impl_->do_tick();
   impl_->thread = std::thread([this] { impl_->ioc.run(); });
 }

@@ -22,5 +22,6 @@ Command add_decode(CLI::App& app);
 Command add_capture(CLI::App& app);
 Command add_gen(CLI::App& app);
 Command add_replay(CLI::App& app);
+Command add_sim(CLI::App& app);  // only with MDE_LIVE (MDE_HAS_LIVE)
 
 }  // namespace mde::tools

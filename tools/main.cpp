@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
   add(add_capture, "capture");
   add(add_gen, "gen");
   add(add_replay, "replay");
+#ifdef MDE_HAS_LIVE
+  add(add_sim, "sim");
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

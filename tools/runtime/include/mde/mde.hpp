@@ -51,4 +51,5 @@
 // tools/runtime/
 #include "mde/runtime/replay_input.hpp"
 #include "mde/runtime/replay_runtime.hpp"
+#include "mde/runtime/runtime_threads.hpp"
 #include "mde/runtime/state_json.hpp"

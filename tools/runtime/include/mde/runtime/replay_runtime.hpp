@@ -31,12 +31,12 @@
 #include "mde/book/core_loop.hpp"
 #include "mde/book/engine.hpp"
 #include "mde/core/clock.hpp"
-#include "mde/core/cpu_affinity.hpp"
 #include "mde/core/event_queue.hpp"
 #include "mde/core/idle_strategy.hpp"
 #include "mde/core/instrument.hpp"
 #include "mde/feeds/replay/replay_producer.hpp"
 #include "mde/runtime/replay_input.hpp"
+#include "mde/runtime/runtime_threads.hpp"
 
 namespace mde {
 
@@ -76,7 +76,7 @@ class ReplayRuntime {
     auto queue = std::make_unique<Queue>(options_.queue_capacity);
     input->prepare(*registry_, *queue, options_.replay, tsc_,
                    replay::ConnectionMap(&next_connection_, kMaxConnections),
-                   replay::ResyncPoller{&drain_resync, engine_.get()});
+                   replay::ResyncPoller{&drain_resync_ring<Engine<Strategy>>, engine_.get()});
     queues_.push_back(std::move(queue));
     inputs_.push_back(std::move(input));
   }
@@ -91,7 +91,7 @@ class ReplayRuntime {
     std::atomic<int> producers_running{static_cast<int>(inputs_.size())};
     const std::int64_t started = now_ns();
     std::thread core([&] {
-      pin("mde-core", options_.core_cpu, pin_failures.back());
+      name_and_pin_thread("mde-core", options_.core_cpu, pin_failures.back());
       run_core(producers_running);
     });
     std::vector<std::thread> readers;
@@ -101,7 +101,7 @@ class ReplayRuntime {
         const int cpu = options_.reader_cpus.empty()
                             ? -1
                             : options_.reader_cpus[k % options_.reader_cpus.size()];
-        pin("mde-input", cpu, pin_failures[k]);
+        name_and_pin_thread("mde-input", cpu, pin_failures[k]);
         inputs_[k]->run(stop_);
         producers_running.fetch_sub(1, std::memory_order_release);
       });
@@ -129,27 +129,6 @@ class ReplayRuntime {
     EngineOptions e = o.engine;
     e.measure_stages = e.measure_stages || o.replay.measure;
     return e;
-  }
-
-  // Runs on an input thread: that input is the only consumer of its connections' rings.
-  static std::size_t drain_resync(void* engine, std::uint32_t connection) noexcept {
-    if (connection >= kMaxConnections) return 0;
-    auto& ring = static_cast<Engine<Strategy>*>(engine)->resync_requests(connection);
-    std::size_t drained = 0;
-    while (ring.front() != nullptr) {
-      ring.pop();
-      ++drained;
-    }
-    return drained;
-  }
-
-  static void pin(const char* name, int cpu, std::string& failure) {
-    (void)name_current_thread(name);
-    if (cpu < 0) return;
-    if (const ThreadStatus st = pin_current_thread(cpu); st != ThreadStatus::ok) {
-      failure = std::string(name) + " thread -> cpu " + std::to_string(cpu) + ": " +
-                std::string(to_string(st));
-    }
   }
 
   void run_core(const std::atomic<int>& producers_running) noexcept {

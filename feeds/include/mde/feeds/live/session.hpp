@@ -1,0 +1,147 @@
+// LiveSession: one TLS WebSocket connection to a venue, kept alive and resubscribed for as long
+// as it runs, decoding every frame on its I/O thread into the core thread's queue.
+//
+//   resolve -> TCP connect (TCP_NODELAY) -> TLS handshake (SNI, certificate and host name
+//   verified) -> WebSocket upgrade (extra headers) -> send every subscription -> read loop
+//
+// Each step is a named on_* handler that reports its stage on failure. The read loop reads one
+// message into a flat buffer, copies it into a PaddedBuffer (simdjson padding), decodes it with
+// the VenueDecoder straight into the EventPublisher of the session's queue and flushes. A full
+// queue back-pressures: emit() waits for room on the I/O thread, so the session stops reading and
+// TCP pushes back on the venue (nothing is lost; other sessions on the same io_context wait too).
+//
+// Timers (all on the io_context): a keepalive PING every `ping_interval`; a silence watchdog that
+// declares the connection dead when no frame arrived for `silence_timeout` (PONG counts); on any
+// failure the socket is closed and a reconnect is scheduled after a capped exponential backoff
+// with jitter (delay d = min(max, initial * 2^attempt), waited for d/2 + uniform[0, d/2)); the
+// attempt count resets once a connection completes its WebSocket handshake. On every (re)connect
+// all subscriptions are sent again; the venue's CONNECTED frame tells the engine the connection
+// restarted (its books go stale until their first fresh snapshot).
+//
+// Thread: construct and start() on the setup thread before the io_context runs; every handler
+// runs on the thread running the io_context (the pinned I/O thread). stop() may be called from
+// any thread (it posts). Data-path errors are counters in stats(); setup errors (a bad CA file,
+// a bad URL) throw std::runtime_error from the constructor. Control-path code (connect,
+// subscribe, timers) allocates; the per-frame path does not, except the flat_buffer's growth to
+// the largest message seen.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mde/core/event_queue.hpp"
+#include "mde/core/events.hpp"
+#include "mde/core/instrument.hpp"
+#include "mde/feeds/coinone/requests.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace mde::live {
+
+using SessionQueue = EventQueue<Event>;
+
+// Where to connect: wss://host:port/target.
+struct Endpoint {
+  std::string host;
+  std::string port = "443";
+  std::string target = "/";
+};
+// Parses "wss://host[:port][/path]"; throws std::runtime_error on anything else.
+[[nodiscard]] Endpoint parse_wss_url(const std::string& url);
+
+struct TlsOptions {
+  std::string ca_file;                // empty: the system CA store
+  bool insecure_skip_verify = false;  // never verify the peer (tests against unknown certs only)
+};
+
+struct SessionTimers {
+  std::chrono::milliseconds ping_interval{20'000};    // Coinone: 20 s (protocols.md A5)
+  std::chrono::milliseconds silence_timeout{60'000};  // no inbound frame for this long: dead
+  std::chrono::milliseconds connect_timeout{10'000};  // per phase: TCP, TLS, WebSocket upgrade
+  std::chrono::milliseconds backoff_initial{250};
+  std::chrono::milliseconds backoff_max{30'000};
+};
+
+// One Coinone public subscription (ORDERBOOK, TRADE or TICKER of one market).
+struct CoinoneSubscription {
+  Channel channel = Channel::book;
+  std::string target;  // "XRP"
+  std::string quote = "KRW";
+  coinone::WireFormat format = coinone::WireFormat::default_format;
+};
+
+// Drains the engine's resync ring of this connection (Engine::resync_requests). Called on the
+// I/O thread after each frame; the session is that ring's only consumer. Coinone books are whole
+// snapshots, so the next frame already resyncs them: requests are drained and counted.
+struct ResyncHook {
+  std::size_t (*drain)(void* context, std::uint32_t connection) noexcept = nullptr;
+  void* context = nullptr;
+};
+
+struct SessionOptions {
+  Venue venue = Venue::coinone;
+  Endpoint endpoint;
+  TlsOptions tls;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra upgrade request headers
+  std::vector<CoinoneSubscription> subscriptions;
+  std::vector<std::string> raw_requests;  // sent verbatim after the subscriptions (tests, tools)
+  SessionTimers timers;
+  std::uint32_t connection = 0;  // EventHeader::connection of everything this session hands over
+  std::uint64_t jitter_seed = 1;
+  std::size_t max_frame_bytes = 1 << 20;
+  ResyncHook resync;
+};
+
+enum class SessionStage : std::uint8_t {
+  none, resolve, connect, tls_handshake, ws_handshake, read, write, watchdog, oversized_frame
+};
+[[nodiscard]] const char* to_string(SessionStage stage) noexcept;
+
+// Counters written by the I/O thread, readable from any thread (relaxed).
+struct SessionStats {
+  std::atomic<std::uint64_t> connect_attempts{0};
+  std::atomic<std::uint64_t> connects{0};        // WebSocket handshakes completed
+  std::atomic<std::uint64_t> disconnects{0};     // established connections lost
+  std::atomic<std::uint64_t> failures{0};        // every failure, whatever the stage
+  std::atomic<std::uint64_t> frames{0};
+  std::atomic<std::uint64_t> bytes{0};
+  std::atomic<std::uint64_t> decode_errors{0};   // frames the decoder rejected
+  std::atomic<std::uint64_t> requests_sent{0};   // subscriptions, pings, raw requests
+  std::atomic<std::uint64_t> pings_sent{0};
+  std::atomic<std::uint64_t> watchdog_fires{0};
+  std::atomic<std::uint64_t> resync_requests{0};
+  std::atomic<std::uint64_t> queue_waits{0};     // times a full queue made the reader wait
+  std::atomic<SessionStage> last_failure{SessionStage::none};
+  std::atomic<bool> connected{false};
+};
+
+class LiveSession {
+ public:
+  // Builds the TLS context (loads the CA file) and the decoder; throws std::runtime_error on a
+  // bad option. `queue`, `registry` and `io` must outlive the session; `stop` (may be null) ends
+  // a wait for queue room.
+  LiveSession(boost::asio::io_context& io, SessionQueue& queue, InstrumentRegistry& registry,
+              SessionOptions options, const std::atomic<bool>* stop = nullptr);
+  ~LiveSession();
+  LiveSession(const LiveSession&) = delete;
+  LiveSession& operator=(const LiveSession&) = delete;
+
+  void start();  // posts the first connect
+  void stop();   // posts: closes the socket, cancels the timers; no reconnect afterwards
+
+  [[nodiscard]] const SessionStats& stats() const noexcept;
+  [[nodiscard]] const SessionOptions& options() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mde::live

@@ -1,0 +1,157 @@
+// LiveRuntime: the whole engine on live connections, the counterpart of ReplayRuntime.
+//
+//   I/O thread (pinned):  io_context running every LiveSession: TLS WebSocket -> VenueDecoder ->
+//                         EventPublisher -> queue k (one SPSC queue per session)
+//   core thread (pinned): queues 0..n-1 -> Engine (books, orders, balances, trades) -> strategy
+//
+//   MyStrategy strategy;
+//   mde::LiveRuntime<MyStrategy> rt(strategy);
+//   rt.add_session({.endpoint = mde::live::parse_wss_url(url), .subscriptions = {...}});
+//   rt.start();     // returns; the threads run until stop()
+//   ...
+//   rt.stop();      // sessions close, threads join; then rt.engine() may be read
+//
+// Threads and lifetimes: add_session() (setup, before start()) allocates the session's queue,
+// TLS context and decoder, gives it the next connection id and throws std::runtime_error on a bad
+// option. The strategy's callbacks run on the core thread only. stop() may be called from any
+// thread except the two it joins; the destructor calls it. engine() is safe to read only after
+// stop() returned (or from the strategy's callbacks). One I/O thread serves every session in this
+// first version (`io_cpu` pins it).
+#pragma once
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "mde/book/core_loop.hpp"
+#include "mde/book/engine.hpp"
+#include "mde/core/clock.hpp"
+#include "mde/core/idle_strategy.hpp"
+#include "mde/core/instrument.hpp"
+#include "mde/feeds/live/session.hpp"
+#include "mde/runtime/runtime_threads.hpp"
+
+namespace mde {
+
+struct LiveRunOptions {
+  EngineOptions engine{};
+  std::size_t queue_capacity = 4096;  // events per session queue (a power of two)
+  int io_cpu = -1;                    // -1: do not pin
+  int core_cpu = -1;                  // -1: do not pin
+  bool busy_spin = false;             // core thread: pure busy-spin instead of spin-then-yield
+};
+
+template <class Strategy>
+class LiveRuntime {
+ public:
+  using Queue = live::SessionQueue;
+
+  LiveRuntime(Strategy& strategy, LiveRunOptions options = {})
+      : options_(options),
+        tsc_(TscCalibration::measure()),
+        engine_(std::make_unique<Engine<Strategy>>(strategy, options.engine, tsc_)) {}
+
+  LiveRuntime(const LiveRuntime&) = delete;
+  LiveRuntime& operator=(const LiveRuntime&) = delete;
+  ~LiveRuntime() { stop(); }
+
+  // Adds a session (before start()); its connection id is assigned here and returned.
+  std::uint32_t add_session(live::SessionOptions session) {
+    if (started_) throw std::runtime_error("LiveRuntime: add_session after start");
+    if (sessions_.size() >= kMaxConnections) throw std::runtime_error("LiveRuntime: too many sessions");
+    session.connection = static_cast<std::uint32_t>(sessions_.size());
+    session.resync = {&drain_resync_ring<Engine<Strategy>>, engine_.get()};
+    queues_.push_back(std::make_unique<Queue>(options_.queue_capacity));
+    sessions_.push_back(std::make_unique<live::LiveSession>(io_, *queues_.back(), *registry_,
+                                                            std::move(session), &stop_));
+    return sessions_.back()->options().connection;
+  }
+
+  // Starts the I/O and core threads; the sessions connect. Call once.
+  void start() {
+    if (started_) return;
+    started_ = true;
+    producers_running_.store(1, std::memory_order_relaxed);
+    for (auto& s : sessions_) s->start();
+    core_ = std::thread([this] {
+      name_and_pin_thread("mde-core", options_.core_cpu, core_pin_failure_);
+      run_core();
+    });
+    io_thread_ = std::thread([this] {
+      name_and_pin_thread("mde-io", options_.io_cpu, io_pin_failure_);
+      io_.run();
+      producers_running_.store(0, std::memory_order_release);
+    });
+  }
+
+  // Closes the sessions, ends both threads and joins them; the core thread drains its queues
+  // first. Idempotent.
+  void stop() {
+    if (!started_ || stopped_) return;
+    stopped_ = true;
+    stop_.store(true, std::memory_order_relaxed);  // ends a wait for queue room
+    for (auto& s : sessions_) s->stop();
+    work_.reset();
+    io_.stop();
+    io_thread_.join();
+    core_.join();
+  }
+
+  [[nodiscard]] const Engine<Strategy>& engine() const noexcept { return *engine_; }
+  [[nodiscard]] const InstrumentRegistry& registry() const noexcept { return *registry_; }
+  [[nodiscard]] std::size_t session_count() const noexcept { return sessions_.size(); }
+  [[nodiscard]] const live::LiveSession& session(std::size_t k) const noexcept {
+    return *sessions_[k];
+  }
+  // "io thread -> cpu 7: Invalid argument"; empty when pinning worked or was not asked for.
+  [[nodiscard]] std::vector<std::string> pin_failures() const {
+    std::vector<std::string> out;
+    for (const std::string* f : {&io_pin_failure_, &core_pin_failure_}) {
+      if (!f->empty()) out.push_back(*f);
+    }
+    return out;
+  }
+
+ private:
+  void run_core() noexcept {
+    std::vector<Queue*> queues;
+    for (auto& q : queues_) queues.push_back(q.get());
+    const std::span<Queue* const> span(queues);
+    if (options_.busy_spin) {
+      BusySpinIdle idle;
+      run_core_loop(*engine_, span, producers_running_, idle);
+    } else {
+      SpinThenYieldIdle<> idle;
+      run_core_loop(*engine_, span, producers_running_, idle);
+    }
+  }
+
+  LiveRunOptions options_;
+  TscCalibration tsc_;
+  std::unique_ptr<InstrumentRegistry> registry_ = std::make_unique<InstrumentRegistry>();
+  std::unique_ptr<Engine<Strategy>> engine_;
+  boost::asio::io_context io_{1};
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{
+      boost::asio::make_work_guard(io_)};
+  std::vector<std::unique_ptr<Queue>> queues_;
+  std::vector<std::unique_ptr<live::LiveSession>> sessions_;  // after io_: destroyed before it
+  std::atomic<bool> stop_{false};
+  std::atomic<int> producers_running_{1};
+  std::thread io_thread_;
+  std::thread core_;
+  std::string io_pin_failure_, core_pin_failure_;
+  bool started_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace mde

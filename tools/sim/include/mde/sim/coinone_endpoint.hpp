@@ -1,0 +1,84 @@
+// The simulator's Coinone public endpoint (`/`, protocols.md Part A), without the sockets: what
+// one connection answers to each request, which data frames it wants, and the market source.
+//
+//   CoinoneMarketFeed  deterministic per seed: the mde::sample Coinone generator's public frames
+//                      (its own CONNECTED/SUBSCRIBED/PONG frames are skipped: the endpoint makes
+//                      those), each tagged with channel and market; it remembers each market's
+//                      latest book so a new subscriber gets it at once, as the venue does.
+//   CoinoneEndpoint    one per connection: answers SUBSCRIBE / UNSUBSCRIBE / PING with the
+//                      venue's frames (SUBSCRIBED echoes the topic as sent, with long keys even
+//                      for SHORT; an unknown market gets SUBSCRIBED then ERROR 160012; a bad value
+//                      ERROR 160011 with `field`; non-JSON ERROR 160010), and renders data frames
+//                      in the format each subscription asked for.
+//
+// Thread: the simulator's I/O thread. Tool side: allocates freely.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mde::sim {
+
+enum class CoinoneFormat : std::uint8_t { default_format, short_format };
+
+// The same frame with DEFAULT keys turned into SHORT ones or back (only keys change: a key is a
+// quoted string followed by ':'; values are never touched).
+[[nodiscard]] std::string translate_coinone_keys(std::string_view frame, CoinoneFormat to);
+
+// The markets the endpoint serves (the generator's), e.g. "XRP", "BTC"; quote is always KRW.
+[[nodiscard]] const std::vector<std::string>& coinone_markets();
+
+struct CoinoneDataFrame {
+  std::string_view channel;  // "ORDERBOOK", "TRADE", "TICKER"
+  std::string_view target;   // "XRP"
+  std::string_view text;     // as generated; valid until the next call to next()
+  CoinoneFormat format;      // the format it was generated in
+};
+
+class CoinoneMarketFeed {
+ public:
+  explicit CoinoneMarketFeed(std::uint64_t seed);
+  ~CoinoneMarketFeed();
+  CoinoneMarketFeed(const CoinoneMarketFeed&) = delete;
+  CoinoneMarketFeed& operator=(const CoinoneMarketFeed&) = delete;
+
+  [[nodiscard]] CoinoneDataFrame next();
+  // The latest ORDERBOOK frame of a market ("" before its first one).
+  [[nodiscard]] std::string_view latest_book(std::string_view target) const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+struct CoinoneEndpointCounters {
+  std::uint64_t requests = 0, subscribes = 0, unsubscribes = 0, pings = 0, errors = 0;
+};
+
+class CoinoneEndpoint {
+ public:
+  CoinoneEndpoint();
+  ~CoinoneEndpoint();
+  CoinoneEndpoint(const CoinoneEndpoint&) = delete;
+  CoinoneEndpoint& operator=(const CoinoneEndpoint&) = delete;
+
+  // The frames to send in answer to one client text frame, in order (appended to `out`).
+  void on_request(std::string_view request, const CoinoneMarketFeed& feed,
+                  std::vector<std::string>& out);
+
+  // Whether this connection subscribed to the frame's (channel, market); if so `out` is the
+  // frame in the subscription's format and the result is true.
+  [[nodiscard]] bool render(const CoinoneDataFrame& frame, std::string& out) const;
+
+  [[nodiscard]] const CoinoneEndpointCounters& counters() const noexcept { return counters_; }
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  CoinoneEndpointCounters counters_;
+};
+
+}  // namespace mde::sim

@@ -1,0 +1,229 @@
+#include "mde/sim/coinone_endpoint.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string>
+#include <utility>
+
+#include "mde/sample/coinone_generator.hpp"
+
+namespace mde::sim {
+namespace {
+
+// DEFAULT key -> SHORT key for every public channel (protocols.md A2-A4).
+constexpr std::array<std::pair<std::string_view, std::string_view>, 31> kKeys{{
+    {"response_type", "r"}, {"channel", "c"}, {"data", "d"}, {"quote_currency", "qc"},
+    {"target_currency", "tc"}, {"timestamp", "t"}, {"id", "i"}, {"asks", "a"}, {"bids", "b"},
+    {"price", "p"}, {"qty", "q"}, {"is_seller_maker", "sm"}, {"quote_volume", "qv"},
+    {"target_volume", "tv"}, {"high", "hi"}, {"low", "lo"}, {"first", "fi"}, {"last", "la"},
+    {"volume_power", "vp"}, {"ask_best_price", "abp"}, {"ask_best_qty", "abq"},
+    {"bid_best_price", "bbp"}, {"bid_best_qty", "bbq"}, {"yesterday_high", "yhi"},
+    {"yesterday_low", "ylo"}, {"yesterday_first", "yfi"}, {"yesterday_last", "yla"},
+    {"yesterday_quote_volume", "yqv"}, {"yesterday_target_volume", "ytv"},
+    {"error_code", "error_code"}, {"message", "message"},
+}};
+
+std::string_view map_key(std::string_view key, CoinoneFormat to) {
+  for (const auto& [long_key, short_key] : kKeys) {
+    if (to == CoinoneFormat::short_format && key == long_key) return short_key;
+    if (to == CoinoneFormat::default_format && key == short_key) return long_key;
+  }
+  return key;
+}
+
+// The string value after `"key":"` (either spelling), or "".
+std::string_view string_field(std::string_view frame, std::string_view long_key,
+                              std::string_view short_key) {
+  for (std::string_view key : {long_key, short_key}) {
+    std::string pattern(1, '"');  // "key":"  (appended piecewise: GCC 12 -Wrestrict misfires)
+    pattern.append(key).append("\":\"");
+    const std::size_t at = frame.find(pattern);
+    if (at == std::string_view::npos) continue;
+    const std::size_t from = at + pattern.size();
+    const std::size_t end = frame.find('"', from);
+    if (end != std::string_view::npos) return frame.substr(from, end - from);
+  }
+  return {};
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string error_frame(std::int64_t code, std::string_view message, std::string_view field) {
+  std::string f = R"({"response_type":"ERROR","error_code":)" + std::to_string(code) +
+                  R"(,"message":")" + std::string(message) + '"';
+  if (!field.empty()) f += R"(,"field":")" + std::string(field) + '"';
+  return f + "}";
+}
+
+}  // namespace
+
+std::string translate_coinone_keys(std::string_view frame, CoinoneFormat to) {
+  std::string out;
+  out.reserve(frame.size() + (to == CoinoneFormat::default_format ? frame.size() : 0));
+  std::size_t i = 0;
+  while (i < frame.size()) {
+    if (frame[i] != '"') {
+      out += frame[i++];
+      continue;
+    }
+    const std::size_t end = frame.find('"', i + 1);  // generated frames carry no escapes
+    if (end == std::string_view::npos) {
+      out.append(frame.substr(i));
+      break;
+    }
+    const std::string_view text = frame.substr(i + 1, end - i - 1);
+    const bool is_key = end + 1 < frame.size() && frame[end + 1] == ':';
+    out += '"';
+    out += is_key ? map_key(text, to) : text;
+    out += '"';
+    i = end + 1;
+  }
+  return out;
+}
+
+const std::vector<std::string>& coinone_markets() {
+  static const std::vector<std::string> markets{"XRP", "BTC", "ETH", "SOL", "DOGE"};
+  return markets;
+}
+
+// ---- CoinoneMarketFeed ---------------------------------------------------------------------
+
+struct CoinoneMarketFeed::State {
+  explicit State(std::uint64_t seed)
+      : generator({.kind = sample::GenKind::book_heavy, .seed = seed}),
+        books(coinone_markets().size()) {}
+  sample::CoinoneGenerator generator;
+  std::vector<std::string> books;  // latest ORDERBOOK frame per market, as generated
+};
+
+CoinoneMarketFeed::CoinoneMarketFeed(std::uint64_t seed) : state_(std::make_unique<State>(seed)) {}
+CoinoneMarketFeed::~CoinoneMarketFeed() = default;
+
+CoinoneDataFrame CoinoneMarketFeed::next() {
+  for (;;) {
+    const sample::GenFrame g = state_->generator.next();
+    const std::string_view type = string_field(g.text, "response_type", "r");
+    if (type != "DATA") continue;  // the endpoint answers requests itself
+    CoinoneDataFrame f{string_field(g.text, "channel", "c"),
+                       string_field(g.text, "target_currency", "tc"), g.text,
+                       g.text.starts_with(R"({"r":)") ? CoinoneFormat::short_format
+                                                      : CoinoneFormat::default_format};
+    if (f.channel == "ORDERBOOK") {
+      const auto& m = coinone_markets();
+      const auto it = std::find(m.begin(), m.end(), f.target);
+      if (it != m.end()) state_->books[static_cast<std::size_t>(it - m.begin())] = g.text;
+    }
+    return f;
+  }
+}
+
+std::string_view CoinoneMarketFeed::latest_book(std::string_view target) const {
+  const auto& m = coinone_markets();
+  const auto it = std::find(m.begin(), m.end(), target);
+  return it == m.end() ? std::string_view{}
+                       : std::string_view(state_->books[static_cast<std::size_t>(it - m.begin())]);
+}
+
+// ---- CoinoneEndpoint -----------------------------------------------------------------------
+
+struct CoinoneEndpoint::State {
+  struct Subscription {
+    std::string channel, target;  // upper case
+    CoinoneFormat format;
+  };
+  simdjson::dom::parser parser;
+  std::vector<Subscription> subscriptions;
+};
+
+CoinoneEndpoint::CoinoneEndpoint() : state_(std::make_unique<State>()) {}
+CoinoneEndpoint::~CoinoneEndpoint() = default;
+
+void CoinoneEndpoint::on_request(std::string_view request, const CoinoneMarketFeed& feed,
+                                 std::vector<std::string>& out) {
+  ++counters_.requests;
+  auto error = [&](std::int64_t code, std::string_view message, std::string_view field = {}) {
+    ++counters_.errors;
+    out.push_back(error_frame(code, message, field));
+  };
+  simdjson::dom::element root;
+  if (state_->parser.parse(request.data(), request.size()).get(root) != simdjson::SUCCESS ||
+      !root.is_object()) {
+    return error(160010, "Invalid Request");
+  }
+  std::string_view type;
+  if (root["request_type"].get(type) != simdjson::SUCCESS) return error(160010, "Invalid Request");
+  if (type == "PING") {
+    ++counters_.pings;
+    out.emplace_back(R"({"response_type":"PONG"})");
+    return;
+  }
+  if (type != "SUBSCRIBE" && type != "UNSUBSCRIBE") {
+    return error(160011, "Invalid Type", "request_type");
+  }
+  std::string_view channel;
+  if (root["channel"].get(channel) != simdjson::SUCCESS ||
+      (channel != "ORDERBOOK" && channel != "TRADE" && channel != "TICKER")) {
+    return error(160011, "Invalid Type", "channel");
+  }
+  CoinoneFormat format = CoinoneFormat::default_format;
+  if (std::string_view f; root["format"].get(f) == simdjson::SUCCESS) {
+    if (f == "SHORT") format = CoinoneFormat::short_format;
+    else if (f != "DEFAULT") return error(160011, "Invalid Type", "format");
+  } else if (root["format"].error() != simdjson::NO_SUCH_FIELD) {
+    return error(160011, "Invalid Type", "format");
+  }
+  std::string_view quote, target;
+  simdjson::dom::object topic;
+  if (root["topic"].get(topic) != simdjson::SUCCESS ||
+      topic["quote_currency"].get(quote) != simdjson::SUCCESS ||
+      topic["target_currency"].get(target) != simdjson::SUCCESS) {
+    return error(160012, "Invalid Topic");
+  }
+  const bool subscribe = type == "SUBSCRIBE";
+  // The ack echoes the topic exactly as sent, with long keys whatever the format.
+  out.push_back(std::string(R"({"response_type":")") +
+                (subscribe ? "SUBSCRIBED" : "UNSUBSCRIBED") + R"(","channel":")" +
+                std::string(channel) + R"(","data":{"quote_currency":")" + std::string(quote) +
+                R"(","target_currency":")" + std::string(target) + R"("}})");
+  const std::string market = upper(target);
+  const auto& markets = coinone_markets();
+  if (upper(quote) != "KRW" || std::find(markets.begin(), markets.end(), market) == markets.end()) {
+    return error(160012, "Invalid Topic");  // after the SUBSCRIBED, as the venue does
+  }
+  auto& subs = state_->subscriptions;
+  const auto same = [&](const State::Subscription& s) {
+    return s.channel == channel && s.target == market;
+  };
+  subs.erase(std::remove_if(subs.begin(), subs.end(), same), subs.end());
+  if (!subscribe) {
+    ++counters_.unsubscribes;
+    return;
+  }
+  ++counters_.subscribes;
+  subs.push_back({std::string(channel), market, format});
+  // The venue sends the current book at once (a repeated subscribe repeats it, same id).
+  if (channel == "ORDERBOOK") {
+    if (const std::string_view book = feed.latest_book(market); !book.empty()) {
+      out.push_back(translate_coinone_keys(book, format));
+    }
+  }
+}
+
+bool CoinoneEndpoint::render(const CoinoneDataFrame& frame, std::string& out) const {
+  for (const State::Subscription& s : state_->subscriptions) {
+    if (s.channel != frame.channel || s.target != frame.target) continue;
+    out = s.format == frame.format ? std::string(frame.text)
+                                   : translate_coinone_keys(frame.text, s.format);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace mde::sim

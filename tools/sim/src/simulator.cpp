@@ -1,0 +1,376 @@
+#include "mde/sim/simulator.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "mde/sim/certificate.hpp"
+#include "mde/sim/coinone_endpoint.hpp"
+
+namespace mde::sim {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+constexpr auto kHandshakeTimeout = 10s;
+constexpr auto kTick = 1ms;
+
+}  // namespace
+
+class ServerSession;
+
+// Everything the I/O thread owns (Simulator::Impl is this; sessions refer to it).
+struct Server {
+  explicit Server(SimOptions o)
+      : options(std::move(o)),
+        cert(ensure_self_signed_certificate(options.cert_dir)),
+        tls(ssl::context::tls_server),
+        acceptor(ioc),
+        tick(ioc),
+        feed(options.seed) {
+    tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    tls.use_certificate_chain_file(cert.certificate.string());
+    tls.use_private_key_file(cert.private_key.string(), ssl::context::pem);
+    const tcp::endpoint at(asio::ip::make_address(options.host), options.port);
+    acceptor.open(at.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(at);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    port = acceptor.local_endpoint().port();
+  }
+
+  void do_accept();
+  void on_accept(beast::error_code ec, tcp::socket socket);
+  void do_tick();
+  void on_tick(beast::error_code ec);
+
+  SimOptions options;
+  CertificateFiles cert;
+  asio::io_context ioc;
+  ssl::context tls;
+  tcp::acceptor acceptor;
+  asio::steady_timer tick;
+  std::uint16_t port = 0;
+  CoinoneMarketFeed feed;
+  std::vector<std::weak_ptr<ServerSession>> sessions;
+  std::map<std::string, std::uint32_t> per_address;  // open connections per peer address
+  std::uint64_t rate_credit = 0;                      // frames owed this tick, in 1/1000
+  std::uint64_t produced = 0;                         // frames due so far (see on_tick)
+  std::chrono::steady_clock::time_point started_at{};
+  std::uint64_t session_counter = 0;
+  std::string scratch;
+  SimStats stats;
+  std::thread thread;
+  bool started = false;
+};
+
+struct Simulator::Impl : Server {
+  using Server::Server;
+};
+
+// One WebSocket connection: TLS handshake -> HTTP upgrade request -> accept -> read loop, with a
+// write queue (Beast allows one outstanding write). Lives as long as an operation holds it.
+class ServerSession : public std::enable_shared_from_this<ServerSession> {
+ public:
+  ServerSession(tcp::socket socket, Server& sim)
+      : ws_(std::move(socket), sim.tls), sim_(sim) {
+    beast::error_code ec;
+    const auto peer = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+    address_ = ec ? std::string("?") : peer.address().to_string();
+  }
+
+  void run() {
+    asio::dispatch(ws_.get_executor(), [self = shared_from_this()] { self->on_run(); });
+  }
+
+  // Queues one text frame; closes the connection when the client falls too far behind.
+  void send(std::string frame) {
+    if (!open_) return;
+    if (outbox_.size() >= Simulator::kMaxBacklog) {
+      sim_.stats.slow_closes.fetch_add(1, std::memory_order_relaxed);
+      drop();
+      return;
+    }
+    outbox_.push_back(std::move(frame));
+    if (outbox_.size() == 1) do_write();
+  }
+
+  void drop() {
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(ws_).socket().close(ec);
+    close_bookkeeping();
+  }
+
+  [[nodiscard]] bool open() const noexcept { return open_; }
+  [[nodiscard]] const CoinoneEndpoint& endpoint() const noexcept { return endpoint_; }
+
+ private:
+  void on_run() {
+    beast::get_lowest_layer(ws_).expires_after(kHandshakeTimeout);
+    ws_.next_layer().async_handshake(
+        ssl::stream_base::server,
+        beast::bind_front_handler(&ServerSession::on_tls_handshake, shared_from_this()));
+  }
+
+  void on_tls_handshake(beast::error_code ec) {
+    if (ec) {
+      sim_.stats.tls_failures.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    http::async_read(ws_.next_layer(), buffer_, request_,
+                     beast::bind_front_handler(&ServerSession::on_upgrade_request,
+                                               shared_from_this()));
+  }
+
+  void on_upgrade_request(beast::error_code ec, std::size_t) {
+    if (ec) return;
+    if (!websocket::is_upgrade(request_) || request_.target() != "/") {
+      auto res = std::make_shared<http::response<http::string_body>>(http::status::not_found,
+                                                                     request_.version());
+      res->set(http::field::content_type, "text/plain");
+      res->body() = "no such endpoint\n";
+      res->prepare_payload();
+      http::async_write(ws_.next_layer(), *res,
+                        [self = shared_from_this(), res](beast::error_code, std::size_t) {
+                          beast::error_code ignored;
+                          beast::get_lowest_layer(self->ws_).socket().close(ignored);
+                        });
+      return;
+    }
+    beast::get_lowest_layer(ws_).expires_never();
+    websocket::stream_base::timeout t{};
+    t.handshake_timeout = kHandshakeTimeout;
+    t.idle_timeout = websocket::stream_base::none();
+    t.keep_alive_pings = false;  // the venue sends no pings: keepalive is the client's job
+    ws_.set_option(t);
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+      res.set(http::field::server, "mde-sim");
+    }));
+    ws_.async_accept(request_, beast::bind_front_handler(&ServerSession::on_accept,
+                                                         shared_from_this()));
+  }
+
+  void on_accept(beast::error_code ec) {
+    if (ec) return;
+    open_ = true;
+    ws_.text(true);
+    sim_.stats.connections.fetch_add(1, std::memory_order_relaxed);
+    sim_.stats.open_connections.fetch_add(1, std::memory_order_relaxed);
+    sim_.sessions.push_back(weak_from_this());
+    if (++sim_.per_address[address_] > sim_.options.max_connections_per_address) {
+      sim_.stats.limit_closes.fetch_add(1, std::memory_order_relaxed);
+      limit_close();
+      return;
+    }
+    send(connected_frame());
+    do_read();
+  }
+
+  void limit_close() {
+    ws_.async_close(websocket::close_reason(static_cast<std::uint16_t>(4290)),
+                    [self = shared_from_this()](beast::error_code) { self->close_bookkeeping(); });
+  }
+
+  void do_read() {
+    ws_.async_read(buffer_,
+                   beast::bind_front_handler(&ServerSession::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) {
+      close_bookkeeping();
+      return;
+    }
+    const std::string text = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    const CoinoneEndpointCounters before = endpoint_.counters();
+    replies_.clear();
+    endpoint_.on_request(text, sim_.feed, replies_);
+    const CoinoneEndpointCounters& after = endpoint_.counters();
+    sim_.stats.requests.fetch_add(1, std::memory_order_relaxed);
+    sim_.stats.subscribes.fetch_add(after.subscribes - before.subscribes,
+                                    std::memory_order_relaxed);
+    sim_.stats.pings.fetch_add(after.pings - before.pings, std::memory_order_relaxed);
+    sim_.stats.errors.fetch_add(after.errors - before.errors, std::memory_order_relaxed);
+    for (std::string& r : replies_) send(std::move(r));
+    do_read();
+  }
+
+  void do_write() {
+    ws_.async_write(asio::buffer(outbox_.front()),
+                    beast::bind_front_handler(&ServerSession::on_write, shared_from_this()));
+  }
+
+  // The outbox is only ever cleared here, when no write is in flight: an in-flight write still
+  // reads outbox_.front().
+  void on_write(beast::error_code ec, std::size_t) {
+    if (ec || !open_) {
+      close_bookkeeping();
+      outbox_.clear();
+      return;
+    }
+    outbox_.pop_front();
+    if (!outbox_.empty()) do_write();
+  }
+
+  void close_bookkeeping() {
+    if (!open_) return;
+    open_ = false;
+    sim_.stats.open_connections.fetch_sub(1, std::memory_order_relaxed);
+    if (auto it = sim_.per_address.find(address_); it != sim_.per_address.end() && it->second > 0) {
+      --it->second;
+    }
+  }
+
+  std::string connected_frame() {
+    // A session id shaped like the venue's UUID, from the session count (deterministic).
+    const std::uint64_t n = ++sim_.session_counter;
+    char id[48];
+    std::snprintf(id, sizeof id, "%08llx-%04x-%04x-%04x-%012llx",
+                  static_cast<unsigned long long>(sim_.options.seed & 0xffffffffULL),
+                  static_cast<unsigned>(n >> 32 & 0xffff), 0x4000u | static_cast<unsigned>(n & 0xfff),
+                  0x8000u, static_cast<unsigned long long>(n & 0xffffffffffffULL));
+    return std::string(R"({"response_type":"CONNECTED","data":{"session_id":")") + id + "\"}}";
+  }
+
+  websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws_;
+  Server& sim_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> request_;
+  std::deque<std::string> outbox_;
+  std::vector<std::string> replies_;
+  CoinoneEndpoint endpoint_;
+  std::string address_;
+  bool open_ = false;
+};
+
+void Server::do_accept() {
+  acceptor.async_accept(beast::bind_front_handler(&Server::on_accept, this));
+}
+
+void Server::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+  if (!ec) {
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    std::make_shared<ServerSession>(std::move(socket), *this)->run();
+  }
+  do_accept();
+}
+
+void Server::do_tick() {
+  tick.expires_after(kTick);
+  tick.async_wait(beast::bind_front_handler(&Server::on_tick, this));
+}
+
+void Server::on_tick(beast::error_code ec) {
+  if (ec) return;
+  // Frames owed since the start, from the clock (a late tick on a busy machine must not lose
+  // frames), but never more than 4 ms' worth per tick: a simulator that cannot keep up sends
+  // less, rather than piling frames into the sessions' backlogs between its writes.
+  const auto elapsed = std::chrono::steady_clock::now() - started_at;
+  const auto due = static_cast<std::uint64_t>(
+      static_cast<unsigned __int128>(options.rate) *
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()) /
+      1'000'000);
+  const std::uint64_t burst_cap = std::max<std::uint64_t>(1, options.rate / 250);
+  if (due > produced + burst_cap) produced = due - burst_cap;
+  rate_credit = (due - produced) * 1000;
+  produced = due;
+  std::erase_if(sessions, [](const std::weak_ptr<ServerSession>& w) {
+    auto s = w.lock();
+    return !s || !s->open();
+  });
+  for (; rate_credit >= 1000; rate_credit -= 1000) {
+    const CoinoneDataFrame frame = feed.next();
+    for (const auto& w : sessions) {
+      auto s = w.lock();
+      if (!s || !s->open() || !s->endpoint().render(frame, scratch)) continue;
+      const bool is_short = scratch.starts_with(R"({"r":)");
+      (is_short ? stats.frames_short : stats.frames_default)
+          .fetch_add(1, std::memory_order_relaxed);
+      s->send(std::move(scratch));
+      scratch = std::string();
+    }
+  }
+  do_tick();
+}
+
+Simulator::Simulator(SimOptions options) {
+  if (options.cert_dir.empty()) throw std::runtime_error("sim: cert_dir is required");
+  impl_ = std::make_unique<Impl>(std::move(options));
+}
+
+Simulator::~Simulator() { stop(); }
+
+void Simulator::start() {
+  if (impl_->started) return;
+  impl_->started = true;
+  impl_->do_accept();
+  impl_->started_at = std::chrono::steady_clock::now();
+  impl_->do_tick();
+  impl_->thread = std::thread([this] { impl_->ioc.run(); });
+}
+
+void Simulator::stop() {
+  if (!impl_ || !impl_->thread.joinable()) return;
+  asio::post(impl_->ioc, [impl = impl_.get()] {
+    beast::error_code ec;
+    impl->acceptor.close(ec);
+    impl->tick.cancel();
+    for (const auto& w : impl->sessions) {
+      if (auto s = w.lock()) s->drop();
+    }
+    impl->ioc.stop();
+  });
+  impl_->thread.join();
+}
+
+const std::string& Simulator::host() const noexcept { return impl_->options.host; }
+std::uint16_t Simulator::port() const noexcept { return impl_->port; }
+std::string Simulator::coinone_public_url() const {
+  return "wss://" + impl_->options.host + ":" + std::to_string(impl_->port) + "/";
+}
+const std::filesystem::path& Simulator::ca_file() const noexcept {
+  return impl_->cert.certificate;
+}
+bool Simulator::certificate_generated() const noexcept { return impl_->cert.generated; }
+
+void Simulator::drop_connections() {
+  asio::post(impl_->ioc, [impl = impl_.get()] {
+    for (const auto& w : impl->sessions) {
+      auto s = w.lock();
+      if (!s || !s->open()) continue;
+      s->drop();
+      impl->stats.drops.fetch_add(1, std::memory_order_relaxed);
+    }
+  });
+}
+
+const SimStats& Simulator::stats() const noexcept { return impl_->stats; }
+
+}  // namespace mde::sim

@@ -1,0 +1,94 @@
+// mde sim: runs the exchange simulator in the foreground until SIGINT or SIGTERM (then exit 0:
+// being stopped is how a server ends).
+#include <pthread.h>
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "commands.hpp"
+#include "mde/sim/simulator.hpp"
+
+namespace mde::tools {
+namespace {
+
+std::filesystem::path default_cert_dir() {
+  const char* tmp = std::getenv("TMPDIR");
+  return std::filesystem::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") / "mde-sim";
+}
+
+int run_sim(sim::SimOptions options) {
+  // Block the stop signals in every thread (the simulator's inherits the mask); this one waits.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  // A shell starts background jobs with SIGINT ignored, and an ignored signal is discarded even
+  // while blocked: restore the default so sigwait() sees it.
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  sim::Simulator simulator(std::move(options));  // throws on a bad address or certificate dir
+  simulator.start();
+  std::printf("coinone public  %s\n", simulator.coinone_public_url().c_str());
+  std::printf("CA file         %s (%s)\n", simulator.ca_file().c_str(),
+              simulator.certificate_generated() ? "generated" : "reused");
+  std::fflush(stdout);
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  simulator.stop();
+  const sim::SimStats& s = simulator.stats();
+  std::fprintf(stderr, "mde sim: stopped by signal %d after %llu connections, %llu data frames\n",
+               received, static_cast<unsigned long long>(s.connections.load()),
+               static_cast<unsigned long long>(s.frames_default.load() + s.frames_short.load()));
+  return kExitOk;
+}
+
+}  // namespace
+
+Command add_sim(CLI::App& app) {
+  auto options = std::make_shared<sim::SimOptions>();
+  options->cert_dir = default_cert_dir();
+  CLI::App* cmd = app.add_subcommand(
+      "sim",
+      "Run a local exchange over TLS WebSocket until SIGINT/SIGTERM. Prints one line per endpoint "
+      "URL and the CA file a client must trust (a self-signed certificate for localhost and "
+      "127.0.0.1, made on first start in --cert-dir and reused).");
+  cmd->add_option_function<std::string>(
+         "--listen",
+         [options](const std::string& v) {
+           const std::size_t colon = v.rfind(':');
+           options->host = v.substr(0, colon);
+           options->port = static_cast<std::uint16_t>(std::stoul(v.substr(colon + 1)));
+         },
+         "HOST:PORT to listen on (default 127.0.0.1:0; port 0 picks a free one)")
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            const std::size_t colon = v.rfind(':');
+            if (colon == std::string::npos || colon == 0) return std::string("expected HOST:PORT");
+            const std::string port = v.substr(colon + 1);
+            if (port.empty() || port.size() > 5 ||
+                port.find_first_not_of("0123456789") != std::string::npos ||
+                std::stoul(port) > 65535) {
+              return std::string("port must be 0 to 65535");
+            }
+            return std::string();
+          },
+          "HOST:PORT", "ADDRESS"));
+  cmd->add_option("--seed", options->seed, "Market data seed (same seed, same frames)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--rate", options->rate, "Market frames per second over all markets")
+      ->check(CLI::Range(std::uint32_t{1}, std::uint32_t{10'000'000}))
+      ->capture_default_str();
+  cmd->add_option("--cert-dir", options->cert_dir,
+                  "Where the certificate is made or reused (default $TMPDIR/mde-sim)");
+  return [options] { return run_sim(*options); };
+}
+
+}  // namespace mde::tools

@@ -160,11 +160,12 @@ test_all() {
   embedding_tests
 
   if ctest --test-dir build/release -N -L '^pipeline$' 2>/dev/null | grep -q 'Total Tests: [1-9]'; then
-    log "queue and pipeline tests under ThreadSanitizer"
+    log "queue, pipeline and live-session tests under ThreadSanitizer"
     configure build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMDE_SANITIZE=thread \
       -DMDE_BUILD_BENCH=OFF -DMDE_BUILD_TOOLS=OFF
-    cmake --build build/tsan -j "$JOBS" --target mde_core_pipeline_tests mde_pipeline_tests
-    TSAN_OPTIONS=halt_on_error=1 run_ctest build/tsan -L '^pipeline$'
+    cmake --build build/tsan -j "$JOBS" --target mde_core_pipeline_tests mde_pipeline_tests \
+      mde_live_tests
+    TSAN_OPTIONS=halt_on_error=1 run_ctest build/tsan -L '^(pipeline|live)$'
   fi
 
   if command -v clang++ >/dev/null && [ -d tests/fuzz ]; then

@@ -170,7 +170,7 @@ test_all() {
 
   if command -v clang++ >/dev/null && [ -d tests/fuzz ]; then
     log "fuzzing each decoder for ${MDE_FUZZ_SECONDS:-60} s (libFuzzer)"
-    CXX=clang++ configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMDE_FUZZ=ON \
+    CXX=clang++ configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMDE_FUZZ=ON -DMDE_LIVE=OFF \
       -DMDE_BUILD_TESTS=OFF -DMDE_BUILD_BENCH=OFF -DMDE_BUILD_TOOLS=OFF
     cmake --build build/fuzz -j "$JOBS"
     tests/fuzz/run.sh build/fuzz "${MDE_FUZZ_SECONDS:-60}"

@@ -94,7 +94,7 @@ embedding_tests() {
   copy_repo "$src"
 
   # One configuration proves three things: the suite passes from the repository's own files alone
-  # (no ../shared beside the copy), under AddressSanitizer + UndefinedBehaviorSanitizer, and with
+  # (nothing of the project's surroundings beside the copy), under AddressSanitizer + UndefinedBehaviorSanitizer, and with
   # assertions on (no NDEBUG), so the queues' debug-only single-producer/consumer checks run.
   log "tests under ASan+UBSan with assertions on, from a copy of the repository alone"
   cmake -S "$src" -B "$tmp/asan" -G Ninja -DMDE_NATIVE="$NATIVE" -DCMAKE_BUILD_TYPE=RelWithDebInfo \

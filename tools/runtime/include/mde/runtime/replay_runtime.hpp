@@ -132,19 +132,12 @@ class ReplayRuntime {
   }
 
   void run_core(const std::atomic<int>& producers_running) noexcept {
-    std::vector<Queue*> queues;
-    for (auto& q : queues_) queues.push_back(q.get());
-    const std::span<Queue* const> span(queues);
-    if (options_.busy_spin) {
-      BusySpinIdle idle;
-      run_core_loop(*engine_, span, producers_running, idle);
-    } else if (options_.replay.pace.mode == replay::PaceMode::recorded) {
-      BackoffIdle<> idle;  // a paced replay waits most of the time: give the core back
-      run_core_loop(*engine_, span, producers_running, idle);
-    } else {
-      SpinThenYieldIdle<> idle;
-      run_core_loop(*engine_, span, producers_running, idle);
-    }
+    // A paced replay waits most of the time: give the core back.
+    const CoreIdle how = options_.busy_spin ? CoreIdle::busy_spin
+                         : options_.replay.pace.mode == replay::PaceMode::recorded
+                             ? CoreIdle::backoff
+                             : CoreIdle::spin_then_yield;
+    run_core_thread(*engine_, queues_, producers_running, how);
   }
 
   RunOptions options_;

@@ -8,10 +8,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <atomic>
+#include <memory>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "mde/book/engine.hpp"
+#include "mde/book/core_loop.hpp"
 #include "mde/core/cpu_affinity.hpp"
+#include "mde/core/idle_strategy.hpp"
 
 namespace mde {
 
@@ -38,6 +44,41 @@ std::size_t drain_resync_ring(void* engine, std::uint32_t connection) noexcept {
     ++drained;
   }
   return drained;
+}
+
+// How the core thread waits when every queue is empty.
+enum class CoreIdle : std::uint8_t {
+  spin_then_yield,  // the default: reacts within ~100 ns, yields when idle
+  busy_spin,        // lowest latency; burns its core
+  backoff,          // sleeps when idle for long (paced replays): gives the core back
+};
+
+// The core thread's body for both runtimes: polls every input queue into the engine until the
+// producers have finished and the queues are drained. Allocates the pointer list once, before
+// polling.
+template <class EngineT, class Queue>
+void run_core_thread(EngineT& engine, const std::vector<std::unique_ptr<Queue>>& owned,
+                     const std::atomic<int>& producers_running, CoreIdle how) {
+  std::vector<Queue*> queues;
+  for (const auto& q : owned) queues.push_back(q.get());
+  const std::span<Queue* const> span(queues);
+  switch (how) {
+    case CoreIdle::busy_spin: {
+      BusySpinIdle idle;
+      run_core_loop(engine, span, producers_running, idle);
+      return;
+    }
+    case CoreIdle::backoff: {
+      BackoffIdle<> idle;
+      run_core_loop(engine, span, producers_running, idle);
+      return;
+    }
+    case CoreIdle::spin_then_yield: {
+      SpinThenYieldIdle<> idle;
+      run_core_loop(engine, span, producers_running, idle);
+      return;
+    }
+  }
 }
 
 }  // namespace mde

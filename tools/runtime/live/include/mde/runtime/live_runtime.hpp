@@ -124,16 +124,8 @@ class LiveRuntime {
 
  private:
   void run_core() noexcept {
-    std::vector<Queue*> queues;
-    for (auto& q : queues_) queues.push_back(q.get());
-    const std::span<Queue* const> span(queues);
-    if (options_.busy_spin) {
-      BusySpinIdle idle;
-      run_core_loop(*engine_, span, producers_running_, idle);
-    } else {
-      SpinThenYieldIdle<> idle;
-      run_core_loop(*engine_, span, producers_running_, idle);
-    }
+    run_core_thread(*engine_, queues_, producers_running_,
+                    options_.busy_spin ? CoreIdle::busy_spin : CoreIdle::spin_then_yield);
   }
 
   LiveRunOptions options_;

@@ -38,6 +38,7 @@ std::string_view to_string(ControlType t) noexcept {
     case ControlType::pong: return "pong";
     case ControlType::error: return "error";
     case ControlType::dropped: return "dropped";
+    case ControlType::disconnected: return "disconnected";
   }
   return "?";
 }

@@ -170,6 +170,26 @@ TEST_F(EngineTest, ReconnectMarksOnlyThatConnectionsLiveBooksStale) {
   EXPECT_EQ(engine_.book(1)->last_id(), 3u);
 }
 
+TEST_F(EngineTest, ALostConnectionMarksItsBooksAndPrivateStreamsStaleAtOnce) {
+  control(1, ControlType::connected);
+  control(2, ControlType::connected);
+  book(1, 1, snapshot(10));
+  book(2, 2, snapshot(10));
+  order(1, 3, "a", OrderEventType::open);
+  control(1, ControlType::disconnected);  // a live session lost connection 1
+  EXPECT_EQ(engine_.book(1)->status(), BookStatus::resyncing);
+  EXPECT_EQ(engine_.book(1)->stale_reason(), StaleReason::reconnect);
+  EXPECT_EQ(engine_.book(2)->status(), BookStatus::live);
+  EXPECT_TRUE(engine_.orders_stale(1));
+  // The CONNECTED that follows counts the reconnect, moves nothing twice, clears the stream.
+  control(1, ControlType::connected);
+  EXPECT_EQ(engine_.counters().reconnects, 1u);
+  EXPECT_FALSE(engine_.orders_stale(1));
+  EXPECT_EQ(drain(1).size(), 1u);
+  book(1, 1, snapshot(11));
+  EXPECT_EQ(engine_.book(1)->status(), BookStatus::live);
+}
+
 TEST_F(EngineTest, CoinoneBookComesBackOnARestartedIdAfterAReconnect) {
   control(0, ControlType::connected);
   book(0, 1, make_snapshot(1'000'000, {{"100", "1"}}, {{"101", "1"}}));

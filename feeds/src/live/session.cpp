@@ -20,6 +20,7 @@
 #include "mde/feeds/publish/event_publisher.hpp"
 #include "mde/feeds/venue_decoder.hpp"
 #include "tls.hpp"
+#include "venue_protocol.hpp"
 
 namespace mde::live {
 namespace {
@@ -79,6 +80,7 @@ const char* to_string(SessionStage stage) noexcept {
     case SessionStage::write: return "write";
     case SessionStage::watchdog: return "watchdog";
     case SessionStage::oversized_frame: return "oversized_frame";
+    case SessionStage::closed_by_venue: return "closed_by_venue";
   }
   return "?";
 }
@@ -87,9 +89,10 @@ const char* to_string(SessionStage stage) noexcept {
 // for an abandoned connection return without touching the new one. Handlers hold the stream they
 // started on (a Connection), so an abandoned stream lives until its last operation completed.
 struct LiveSession::Impl {
-  Impl(asio::io_context& io_context, SessionQueue& queue, InstrumentRegistry& registry,
+  Impl(asio::io_context& io_context, SessionQueue& queue, InstrumentRegistry& registry_ref,
        SessionOptions o, const std::atomic<bool>* stop)
       : io(io_context),
+        registry(registry_ref),
         options(std::move(o)),
         tls(make_client_tls_context(options.tls)),
         resolver(io),
@@ -97,22 +100,11 @@ struct LiveSession::Impl {
         watchdog_timer(io),
         backoff_timer(io),
         frame(options.max_frame_bytes),
-        decoder(registry, {.add_unknown_instruments = true,
+        decoder(registry_ref, {.add_unknown_instruments = true,
                            .max_frame_bytes = options.max_frame_bytes}),
         publisher(queue, PublishOptions{}, stop),
-        rng(options.jitter_seed) {
-    if (options.venue != Venue::coinone) {
-      throw std::runtime_error("live session: only Coinone sessions exist so far");
-    }
-    char buf[512];
-    for (const CoinoneSubscription& s : options.subscriptions) {
-      const std::size_t n =
-          coinone::write_subscribe(buf, s.channel, {s.target, s.quote}, s.format);
-      if (n == 0) throw std::runtime_error("live session: cannot write subscription " + s.target);
-      subscribe_requests.emplace_back(buf, n);
-    }
-    ping_request.assign(buf, coinone::write_ping(buf));
-  }
+        rng(options.jitter_seed),
+        protocol(make_venue_protocol(options)) {}
 
   // ---- connect ----------------------------------------------------------------------------
   void do_connect() {
@@ -163,8 +155,10 @@ struct LiveSession::Impl {
     t.idle_timeout = websocket::stream_base::none();  // our own watchdog decides
     t.keep_alive_pings = false;                       // keepalive is the venue's PING request
     s->set_option(t);
+    HeaderList headers = options.headers;
+    protocol->upgrade_headers(headers);  // per connect: signed headers carry a fresh nonce
     s->set_option(websocket::stream_base::decorator(
-        [headers = options.headers](websocket::request_type& req) {
+        [headers = std::move(headers)](websocket::request_type& req) {
           req.set(http::field::user_agent, "mde");
           for (const auto& [name, value] : headers) req.set(name, value);
         }));
@@ -181,7 +175,9 @@ struct LiveSession::Impl {
     stats.connected.store(true, std::memory_order_relaxed);
     attempt = 0;
     last_rx = Clock::now();
-    for (const std::string& r : subscribe_requests) send(r);
+    requests.clear();
+    protocol->subscribe_requests(requests);
+    for (const std::string& r : requests) send(r);
     for (const std::string& r : options.raw_requests) send(r);
     arm_ping(gen);
     arm_watchdog(gen);
@@ -197,7 +193,7 @@ struct LiveSession::Impl {
 
   void on_read(std::uint64_t gen, beast::error_code ec) {
     if (gen != generation) return;
-    if (ec) return fail(gen, SessionStage::read);
+    if (ec) return on_read_error(gen, ec);
     beast::flat_buffer& buffer = conn->buffer;
     const std::size_t n = buffer.size();
     last_rx = Clock::now();
@@ -214,11 +210,50 @@ struct LiveSession::Impl {
       stats.queue_waits.store(publisher.stats().waits, std::memory_order_relaxed);
     }
     buffer.consume(n);
-    if (options.resync.drain != nullptr) {
-      add(stats.resync_requests, options.resync.drain(options.resync.context, options.connection));
-    }
+    take_resync_requests();
     if (stopped) return;
     do_read(gen);
+  }
+
+  // The venue closed the WebSocket with a code: the protocol says whether to come back.
+  void on_read_error(std::uint64_t gen, beast::error_code ec) {
+    if (ec != websocket::error::closed) return fail(gen, SessionStage::read);
+    const auto code = static_cast<std::uint16_t>(conn->ws.reason().code);
+    stats.last_close_code.store(code, std::memory_order_relaxed);
+    switch (protocol->on_close(code)) {
+      case CloseAction::reconnect: return fail(gen, SessionStage::closed_by_venue);
+      case CloseAction::reconnect_slow:
+        add(stats.slow_backoffs);
+        slow_backoff = true;
+        return fail(gen, SessionStage::closed_by_venue);
+      case CloseAction::stop:
+        add(stats.failures);
+        stats.last_failure.store(SessionStage::closed_by_venue, std::memory_order_relaxed);
+        if (stats.connected.exchange(false, std::memory_order_relaxed)) add(stats.disconnects);
+        stats.stopped_by_venue.store(true, std::memory_order_relaxed);
+        report_disconnected(code, "stopped: the venue's close code says retrying cannot help");
+        return stop();
+    }
+  }
+
+  // Resync requests from the core for this connection's books: the venue's requests are sent
+  // (none for Coinone). A ring with nothing in it costs one load.
+  void take_resync_requests() {
+    if (options.resync.take == nullptr) return;
+    InstrumentId ids[16];
+    for (;;) {
+      const std::size_t n = options.resync.take(options.resync.context, options.connection,
+                                                 std::span<InstrumentId>(ids));
+      if (n == 0) return;
+      add(stats.resync_requests, n);
+      if (!conn || !stats.connected.load(std::memory_order_relaxed)) continue;
+      for (std::size_t k = 0; k < n; ++k) {
+        requests.clear();
+        protocol->resync_requests(registry.name(ids[k]), requests);
+        for (const std::string& r : requests) send(r);
+      }
+      if (n < std::size(ids)) return;
+    }
   }
 
   // ---- writes (one outstanding at a time) -------------------------------------------------
@@ -250,7 +285,7 @@ struct LiveSession::Impl {
     ping_timer.async_wait([this, gen](beast::error_code ec) {
       if (ec || gen != generation) return;
       add(stats.pings_sent);
-      send(ping_request);
+      send(protocol->ping_request());
       arm_ping(gen);
     });
   }
@@ -275,9 +310,28 @@ struct LiveSession::Impl {
     ++generation;  // everything still in flight for this connection is now stale
     add(stats.failures);
     stats.last_failure.store(stage, std::memory_order_relaxed);
-    if (stats.connected.exchange(false, std::memory_order_relaxed)) add(stats.disconnects);
+    if (stats.connected.exchange(false, std::memory_order_relaxed)) {
+      add(stats.disconnects);
+      report_disconnected(stats.last_close_code.load(std::memory_order_relaxed), to_string(stage));
+    }
     close_socket();
     schedule_reconnect();
+  }
+
+  // Tells the core the connection is gone (its books go stale now, not at the next CONNECTED).
+  void report_disconnected(std::uint16_t close_code, std::string_view why) {
+    publisher.begin_frame(now_ns(), options.connection);
+    Event& e = publisher.event();
+    e.header = {};
+    e.header.kind = EventKind::control;
+    e.header.venue = options.venue;
+    e.header.instrument = kNoInstrument;
+    e.control = Control{};
+    e.control.type = ControlType::disconnected;
+    e.control.error_code = close_code;
+    (void)e.control.message.assign(why.substr(0, decltype(e.control.message)::kCapacity));
+    (void)publisher.emit();
+    publisher.flush();
   }
 
   void close_socket() {
@@ -295,7 +349,11 @@ struct LiveSession::Impl {
     const auto initial = std::max<std::int64_t>(1, options.timers.backoff_initial.count());
     const auto cap = std::max<std::int64_t>(initial, options.timers.backoff_max.count());
     const int shift = std::min(attempt, 20);
-    const std::int64_t d = std::min<std::int64_t>(cap, initial << shift);
+    std::int64_t d = std::min<std::int64_t>(cap, initial << shift);
+    if (slow_backoff) {  // 4290: the venue has too many of our connections; retrying soon adds one
+      d = std::max<std::int64_t>(d, options.timers.backoff_after_limit.count());
+      slow_backoff = false;
+    }
     const std::int64_t wait =
         d / 2 + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(d / 2 + 1));
     ++attempt;
@@ -314,6 +372,7 @@ struct LiveSession::Impl {
   }
 
   asio::io_context& io;
+  InstrumentRegistry& registry;
   SessionOptions options;
   asio::ssl::context tls;
   tcp::resolver resolver;
@@ -322,13 +381,14 @@ struct LiveSession::Impl {
   PaddedBuffer frame;
   VenueDecoder decoder;
   EventPublisher<SessionQueue> publisher;
-  std::vector<std::string> subscribe_requests;
-  std::string ping_request;
   std::mt19937_64 rng;
+  std::unique_ptr<VenueProtocol> protocol;
+  std::vector<std::string> requests;  // scratch for the protocol's requests
   Clock::time_point last_rx{};
   std::uint64_t generation = 0;
   int attempt = 0;
   bool stopped = false;
+  bool slow_backoff = false;  // the next reconnect waits at least backoff_after_limit
   SessionStats stats;
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cctype>
 #include <string>
 #include <utility>
@@ -124,6 +125,11 @@ CoinoneDataFrame CoinoneMarketFeed::next() {
   }
 }
 
+MarketFrame CoinoneMarketFeed::next_frame() {
+  const CoinoneDataFrame f = next();
+  return {Venue::coinone, f.channel, f.target, f.text, static_cast<std::uint8_t>(f.format)};
+}
+
 std::string_view CoinoneMarketFeed::latest_book(std::string_view target) const {
   const auto& m = coinone_markets();
   const auto it = std::find(m.begin(), m.end(), target);
@@ -224,6 +230,54 @@ bool CoinoneEndpoint::render(const CoinoneDataFrame& frame, std::string& out) co
     return true;
   }
   return false;
+}
+
+
+
+// ---- the `/` route -------------------------------------------------------------------------
+
+namespace {
+
+class CoinonePublicConnection final : public EndpointConnection {
+ public:
+  CoinonePublicConnection(const CoinoneMarketFeed& feed, std::string connected)
+      : feed_(feed), connected_(std::move(connected)) {}
+
+  void on_open(std::vector<std::string>& out) override { out.push_back(connected_); }
+  void on_request(std::string_view request, std::vector<std::string>& out) override {
+    endpoint_.on_request(request, feed_, out);
+  }
+  bool render(const MarketFrame& frame, std::string& out) override {
+    if (frame.venue != Venue::coinone) return false;
+    return endpoint_.render({frame.channel, frame.market, frame.text,
+                             static_cast<CoinoneFormat>(frame.format)},
+                            out);
+  }
+  const EndpointCounters& counters() const override { return endpoint_.counters(); }
+
+ private:
+  const CoinoneMarketFeed& feed_;
+  CoinoneEndpoint endpoint_;
+  std::string connected_;
+};
+
+}  // namespace
+
+std::string coinone_connected_frame(std::uint64_t seed, std::uint64_t n) {
+  char id[48];
+  std::snprintf(id, sizeof id, "%08llx-%04x-%04x-%04x-%012llx",
+                static_cast<unsigned long long>(seed & 0xffffffffULL),
+                static_cast<unsigned>(n >> 32 & 0xffff), 0x4000u | static_cast<unsigned>(n & 0xfff),
+                0x8000u, static_cast<unsigned long long>(n & 0xffffffffffffULL));
+  return std::string(R"({"response_type":"CONNECTED","data":{"session_id":")") + id + "\"}}";
+}
+
+Route coinone_public_route(const CoinoneMarketFeed& feed, std::uint64_t seed,
+                           std::shared_ptr<std::uint64_t> connection_counter) {
+  return {"/", [&feed, seed, counter = std::move(connection_counter)](const UpgradeRequest&) {
+            return std::make_unique<CoinonePublicConnection>(
+                feed, coinone_connected_frame(seed, ++*counter));
+          }};
 }
 
 }  // namespace mde::sim

@@ -22,6 +22,7 @@
 
 #include "mde/sim/certificate.hpp"
 #include "mde/sim/coinone_endpoint.hpp"
+#include "mde/sim/endpoint.hpp"
 
 namespace mde::sim {
 namespace {
@@ -48,8 +49,7 @@ struct Server {
         cert(ensure_self_signed_certificate(options.cert_dir)),
         tls(ssl::context::tls_server),
         acceptor(ioc),
-        tick(ioc),
-        feed(options.seed) {
+        tick(ioc) {
     tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     tls.use_certificate_chain_file(cert.certificate.string());
@@ -60,12 +60,28 @@ struct Server {
     acceptor.bind(at);
     acceptor.listen(asio::socket_base::max_listen_connections);
     port = acceptor.local_endpoint().port();
+    add_venues();
+  }
+
+  // Every venue's market source and paths. A path not listed gets HTTP 404.
+  void add_venues() {
+    auto coinone = std::make_unique<CoinoneMarketFeed>(options.seed);
+    routes.push_back(coinone_public_route(*coinone, options.seed, connection_counter));
+    sources.push_back(std::move(coinone));
+  }
+
+  [[nodiscard]] const Route* find_route(std::string_view path) const {
+    for (const Route& r : routes) {
+      if (r.path == path) return &r;
+    }
+    return nullptr;
   }
 
   void do_accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
   void do_tick();
   void on_tick(beast::error_code ec);
+  void publish(const MarketFrame& frame);
 
   SimOptions options;
   CertificateFiles cert;
@@ -74,13 +90,14 @@ struct Server {
   tcp::acceptor acceptor;
   asio::steady_timer tick;
   std::uint16_t port = 0;
-  CoinoneMarketFeed feed;
+  std::vector<std::unique_ptr<MarketSource>> sources;  // one per venue
+  std::vector<Route> routes;
+  std::shared_ptr<std::uint64_t> connection_counter = std::make_shared<std::uint64_t>(0);
   std::vector<std::weak_ptr<ServerSession>> sessions;
   std::map<std::string, std::uint32_t> per_address;  // open connections per peer address
   std::uint64_t rate_credit = 0;                      // frames owed this tick, in 1/1000
   std::uint64_t produced = 0;                         // frames due so far (see on_tick)
   std::chrono::steady_clock::time_point started_at{};
-  std::uint64_t session_counter = 0;
   std::string scratch;
   SimStats stats;
   std::thread thread;
@@ -126,7 +143,7 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
   }
 
   [[nodiscard]] bool open() const noexcept { return open_; }
-  [[nodiscard]] const CoinoneEndpoint& endpoint() const noexcept { return endpoint_; }
+  [[nodiscard]] EndpointConnection* endpoint() const noexcept { return endpoint_.get(); }
 
  private:
   void on_run() {
@@ -148,7 +165,9 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
 
   void on_upgrade_request(beast::error_code ec, std::size_t) {
     if (ec) return;
-    if (!websocket::is_upgrade(request_) || request_.target() != "/") {
+    const std::string_view target(request_.target().data(), request_.target().size());
+    const Route* route = sim_.find_route(target);
+    if (!websocket::is_upgrade(request_) || route == nullptr) {
       auto res = std::make_shared<http::response<http::string_body>>(http::status::not_found,
                                                                      request_.version());
       res->set(http::field::content_type, "text/plain");
@@ -161,6 +180,14 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
                         });
       return;
     }
+    endpoint_ = route->open(UpgradeRequest{
+        target,
+        [this](std::string_view name) {
+          const auto it = request_.find(beast::string_view(name.data(), name.size()));
+          return it == request_.end() ? std::string_view{}
+                                      : std::string_view(it->value().data(), it->value().size());
+        },
+        address_});
     beast::get_lowest_layer(ws_).expires_never();
     websocket::stream_base::timeout t{};
     t.handshake_timeout = kHandshakeTimeout;
@@ -186,12 +213,27 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
       limit_close();
       return;
     }
-    send(connected_frame());
+    replies_.clear();
+    endpoint_->on_open(replies_);
+    for (std::string& r : replies_) send(std::move(r));
+    if (const std::uint16_t code = endpoint_->close_code(); code != 0) {
+      close_with(code);
+      return;
+    }
     do_read();
   }
 
-  void limit_close() {
-    ws_.async_close(websocket::close_reason(static_cast<std::uint16_t>(4290)),
+  void limit_close() { close_with(4290); }
+
+  // A close frame with `code` after whatever is queued (the venue's 4290 / 4280).
+  void close_with(std::uint16_t code) {
+    if (!open_) return;
+    close_code_ = code;
+    if (outbox_.empty()) start_close();  // else on_write starts it once the outbox drained
+  }
+
+  void start_close() {
+    ws_.async_close(websocket::close_reason(close_code_),
                     [self = shared_from_this()](beast::error_code) { self->close_bookkeeping(); });
   }
 
@@ -207,10 +249,11 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
     }
     const std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
-    const CoinoneEndpointCounters before = endpoint_.counters();
+    if (close_code_ != 0) return;  // closing: requests are no longer answered
+    const EndpointCounters before = endpoint_->counters();
     replies_.clear();
-    endpoint_.on_request(text, sim_.feed, replies_);
-    const CoinoneEndpointCounters& after = endpoint_.counters();
+    endpoint_->on_request(text, replies_);
+    const EndpointCounters& after = endpoint_->counters();
     sim_.stats.requests.fetch_add(1, std::memory_order_relaxed);
     sim_.stats.subscribes.fetch_add(after.subscribes - before.subscribes,
                                     std::memory_order_relaxed);
@@ -235,6 +278,7 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
     }
     outbox_.pop_front();
     if (!outbox_.empty()) do_write();
+    else if (close_code_ != 0) start_close();
   }
 
   void close_bookkeeping() {
@@ -246,25 +290,15 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
     }
   }
 
-  std::string connected_frame() {
-    // A session id shaped like the venue's UUID, from the session count (deterministic).
-    const std::uint64_t n = ++sim_.session_counter;
-    char id[48];
-    std::snprintf(id, sizeof id, "%08llx-%04x-%04x-%04x-%012llx",
-                  static_cast<unsigned long long>(sim_.options.seed & 0xffffffffULL),
-                  static_cast<unsigned>(n >> 32 & 0xffff), 0x4000u | static_cast<unsigned>(n & 0xfff),
-                  0x8000u, static_cast<unsigned long long>(n & 0xffffffffffffULL));
-    return std::string(R"({"response_type":"CONNECTED","data":{"session_id":")") + id + "\"}}";
-  }
-
   websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws_;
   Server& sim_;
   beast::flat_buffer buffer_;
   http::request<http::string_body> request_;
   std::deque<std::string> outbox_;
   std::vector<std::string> replies_;
-  CoinoneEndpoint endpoint_;
+  std::unique_ptr<EndpointConnection> endpoint_;
   std::string address_;
+  std::uint16_t close_code_ = 0;  // non-zero: closing with this code once the outbox drained
   bool open_ = false;
 };
 
@@ -306,18 +340,23 @@ void Server::on_tick(beast::error_code ec) {
     return !s || !s->open();
   });
   for (; rate_credit >= 1000; rate_credit -= 1000) {
-    const CoinoneDataFrame frame = feed.next();
-    for (const auto& w : sessions) {
-      auto s = w.lock();
-      if (!s || !s->open() || !s->endpoint().render(frame, scratch)) continue;
-      const bool is_short = scratch.starts_with(R"({"r":)");
-      (is_short ? stats.frames_short : stats.frames_default)
-          .fetch_add(1, std::memory_order_relaxed);
-      s->send(std::move(scratch));
-      scratch = std::string();
-    }
+    for (const auto& source : sources) publish(source->next_frame());
   }
   do_tick();
+}
+
+// Offers one market frame to every open connection; each wanting it gets its own rendering.
+void Server::publish(const MarketFrame& frame) {
+  for (const auto& w : sessions) {
+    auto s = w.lock();
+    if (!s || !s->open() || s->endpoint() == nullptr || !s->endpoint()->render(frame, scratch)) {
+      continue;
+    }
+    const bool is_short = scratch.starts_with(R"({"r":)");  // Coinone SHORT; others count as DEFAULT
+    (is_short ? stats.frames_short : stats.frames_default).fetch_add(1, std::memory_order_relaxed);
+    s->send(std::move(scratch));
+    scratch = std::string();
+  }
 }
 
 Simulator::Simulator(SimOptions options) {

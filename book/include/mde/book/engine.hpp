@@ -326,6 +326,7 @@ class Engine {
       return;
     }
     if (c.type == ControlType::connected) on_connected(e.header);
+    if (c.type == ControlType::disconnected) on_connection_lost(e.header);
     if constexpr (strategy_detail::has_on_status<Strategy>) {
       strategy_.on_status(StatusView{StatusSubject::feed, e.header.instrument, BookStatus::empty,
                                      BookStatus::empty, false, StaleReason::none,
@@ -339,23 +340,30 @@ class Engine {
     if (c == nullptr) return;
     if (c->connected) {
       ++counters_.reconnects;
-      for (std::size_t i = 0; i < books_.size(); ++i) {
-        BookSlot& slot = books_[i];
-        if (!slot.seen || slot.connection != h.connection || !slot.book.live()) continue;
-        (void)slot.book.mark_stale(StaleReason::reconnect);
-        request_resync(static_cast<InstrumentId>(i), slot);
-        book_status_changed(static_cast<InstrumentId>(i), slot, BookStatus::live, h);
-      }
-      // The private streams missed whatever happened while the connection was down: report
-      // the gap, then (below) that they are fresh from here.
-      if (c->carries_orders) set_stream_stale(StatusSubject::orders, c->orders_stale, true,
-                                              StaleReason::reconnect, h);
-      if (c->carries_assets) set_stream_stale(StatusSubject::assets, c->assets_stale, true,
-                                              StaleReason::reconnect, h);
+      on_connection_lost(h);  // no-op for what a `disconnected` control already marked
     }
     c->connected = true;
     set_stream_stale(StatusSubject::orders, c->orders_stale, false, StaleReason::none, h);
     set_stream_stale(StatusSubject::assets, c->assets_stale, false, StaleReason::none, h);
+  }
+
+  // The connection went down (a live session says so at once; a replay only learns it from the
+  // next CONNECTED): its live books go stale with reason reconnect, and its private streams
+  // report the gap, since whatever happened while it was down was missed. Nothing else moves.
+  void on_connection_lost(const EventHeader& h) noexcept {
+    ConnectionState* c = connection_state(h.connection);
+    if (c == nullptr) return;
+    for (std::size_t i = 0; i < books_.size(); ++i) {
+      BookSlot& slot = books_[i];
+      if (!slot.seen || slot.connection != h.connection || !slot.book.live()) continue;
+      (void)slot.book.mark_stale(StaleReason::reconnect);
+      request_resync(static_cast<InstrumentId>(i), slot);
+      book_status_changed(static_cast<InstrumentId>(i), slot, BookStatus::live, h);
+    }
+    if (c->carries_orders) set_stream_stale(StatusSubject::orders, c->orders_stale, true,
+                                            StaleReason::reconnect, h);
+    if (c->carries_assets) set_stream_stale(StatusSubject::assets, c->assets_stale, true,
+                                            StaleReason::reconnect, h);
   }
 
   // A producer lost events to a full queue: whatever they touched can no longer be trusted.

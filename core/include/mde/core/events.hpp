@@ -209,7 +209,11 @@ struct AssetEvent {
 // `dropped` never comes from a venue: a producer using the opt-in drop policy emits it after a
 // full queue made it drop events (error_code = how many), so the core thread can mark the
 // affected book (header.instrument) or order stream stale.
-enum class ControlType : std::uint8_t { connected, subscribed, unsubscribed, pong, error, dropped };
+// `disconnected` comes from a live session, not the venue: the connection was lost (error_code
+// holds the venue's WebSocket close code, 0 when there was none; message says why).
+enum class ControlType : std::uint8_t {
+  connected, subscribed, unsubscribed, pong, error, dropped, disconnected
+};
 enum class Channel : std::uint8_t { none, book, trade, ticker, candles, orders, assets };
 
 struct Control {

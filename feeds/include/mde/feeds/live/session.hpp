@@ -30,6 +30,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -67,6 +68,7 @@ struct SessionTimers {
   std::chrono::milliseconds connect_timeout{10'000};  // per phase: TCP, TLS, WebSocket upgrade
   std::chrono::milliseconds backoff_initial{250};
   std::chrono::milliseconds backoff_max{30'000};
+  std::chrono::milliseconds backoff_after_limit{60'000};  // after close 4290 (too many connections)
 };
 
 // One Coinone public subscription (ORDERBOOK, TRADE or TICKER of one market).
@@ -77,11 +79,14 @@ struct CoinoneSubscription {
   coinone::WireFormat format = coinone::WireFormat::default_format;
 };
 
-// Drains the engine's resync ring of this connection (Engine::resync_requests). Called on the
-// I/O thread after each frame; the session is that ring's only consumer. Coinone books are whole
-// snapshots, so the next frame already resyncs them: requests are drained and counted.
+// Takes the engine's resync requests for this connection (Engine::resync_requests): writes up to
+// out.size() instruments whose book went stale and returns how many. Called on the I/O thread
+// after each frame; the session is that ring's only consumer. The session turns each into the
+// venue's resync requests (BTSE: unsubscribe + subscribe the topic; Coinone: none needed, the
+// next book frame is a whole snapshot).
 struct ResyncHook {
-  std::size_t (*drain)(void* context, std::uint32_t connection) noexcept = nullptr;
+  std::size_t (*take)(void* context, std::uint32_t connection,
+                      std::span<InstrumentId> out) noexcept = nullptr;
   void* context = nullptr;
 };
 
@@ -100,7 +105,8 @@ struct SessionOptions {
 };
 
 enum class SessionStage : std::uint8_t {
-  none, resolve, connect, tls_handshake, ws_handshake, read, write, watchdog, oversized_frame
+  none, resolve, connect, tls_handshake, ws_handshake, read, write, watchdog, oversized_frame,
+  closed_by_venue
 };
 [[nodiscard]] const char* to_string(SessionStage stage) noexcept;
 
@@ -118,8 +124,11 @@ struct SessionStats {
   std::atomic<std::uint64_t> watchdog_fires{0};
   std::atomic<std::uint64_t> resync_requests{0};
   std::atomic<std::uint64_t> queue_waits{0};     // times a full queue made the reader wait
+  std::atomic<std::uint64_t> slow_backoffs{0};  // reconnects delayed long by a 4290 close
   std::atomic<SessionStage> last_failure{SessionStage::none};
+  std::atomic<std::uint16_t> last_close_code{0};  // the venue's last WebSocket close code
   std::atomic<bool> connected{false};
+  std::atomic<bool> stopped_by_venue{false};  // a close code that retrying cannot fix (4280)
 };
 
 class LiveSession {

@@ -46,6 +46,23 @@ std::size_t drain_resync_ring(void* engine, std::uint32_t connection) noexcept {
   return drained;
 }
 
+// Takes up to out.size() resync requests of `connection` off the engine's ring (a live session's
+// ResyncHook): the instruments whose books need a fresh snapshot. Same thread rules as above.
+template <class EngineT>
+std::size_t take_resync_requests(void* engine, std::uint32_t connection,
+                                 std::span<InstrumentId> out) noexcept {
+  if (connection >= kMaxConnections) return 0;
+  auto& ring = static_cast<EngineT*>(engine)->resync_requests(connection);
+  std::size_t n = 0;
+  while (n < out.size()) {
+    const ResyncRequest* r = ring.front();
+    if (r == nullptr) break;
+    out[n++] = r->instrument;
+    ring.pop();
+  }
+  return n;
+}
+
 // How the core thread waits when every queue is empty.
 enum class CoreIdle : std::uint8_t {
   spin_then_yield,  // the default: reacts within ~100 ns, yields when idle

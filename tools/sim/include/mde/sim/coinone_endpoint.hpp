@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "mde/sim/endpoint.hpp"
+
 namespace mde::sim {
 
 enum class CoinoneFormat : std::uint8_t { default_format, short_format };
@@ -38,7 +40,7 @@ struct CoinoneDataFrame {
   CoinoneFormat format;      // the format it was generated in
 };
 
-class CoinoneMarketFeed {
+class CoinoneMarketFeed final : public MarketSource {
  public:
   explicit CoinoneMarketFeed(std::uint64_t seed);
   ~CoinoneMarketFeed();
@@ -46,6 +48,7 @@ class CoinoneMarketFeed {
   CoinoneMarketFeed& operator=(const CoinoneMarketFeed&) = delete;
 
   [[nodiscard]] CoinoneDataFrame next();
+  [[nodiscard]] MarketFrame next_frame() override;
   // The latest ORDERBOOK frame of a market ("" before its first one).
   [[nodiscard]] std::string_view latest_book(std::string_view target) const;
 
@@ -54,9 +57,7 @@ class CoinoneMarketFeed {
   std::unique_ptr<State> state_;
 };
 
-struct CoinoneEndpointCounters {
-  std::uint64_t requests = 0, subscribes = 0, unsubscribes = 0, pings = 0, errors = 0;
-};
+using CoinoneEndpointCounters = EndpointCounters;
 
 class CoinoneEndpoint {
  public:
@@ -80,5 +81,13 @@ class CoinoneEndpoint {
   std::unique_ptr<State> state_;
   CoinoneEndpointCounters counters_;
 };
+
+// {"response_type":"CONNECTED","data":{"session_id":"<uuid-shaped from seed and n>"}}
+[[nodiscard]] std::string coinone_connected_frame(std::uint64_t seed, std::uint64_t n);
+
+// The Coinone public path `/`: CONNECTED on open (a session id shaped like the venue's UUID, from
+// `seed` and a per-simulator connection count), then a CoinoneEndpoint over `feed`.
+[[nodiscard]] Route coinone_public_route(const CoinoneMarketFeed& feed, std::uint64_t seed,
+                                         std::shared_ptr<std::uint64_t> connection_counter);
 
 }  // namespace mde::sim

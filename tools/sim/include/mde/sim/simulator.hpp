@@ -7,7 +7,9 @@
 //   sim.drop_connections();                                   // fault: sockets closed, no close frame
 //   sim.stop();                                               // also in the destructor
 //
-// Endpoints today: Coinone public at `/` (coinone_endpoint.hpp). Other paths get HTTP 404.
+// Endpoints are Routes (endpoint.hpp), market data comes from one MarketSource per venue (each
+// ticks `rate` frames a second): today Coinone public at `/` (coinone_endpoint.hpp). Other paths
+// get HTTP 404.
 // Every connection is a session object with named on_* async steps (TLS handshake, HTTP upgrade
 // request, WebSocket accept, read loop, write queue). The market source ticks every millisecond
 // and produces `rate` frames per second (deterministic per seed), each sent to the connections
@@ -31,7 +33,7 @@ struct SimOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;             // 0: pick a free port (see port())
   std::uint64_t seed = 1;
-  std::uint32_t rate = 1000;          // market frames per second over all markets
+  std::uint32_t rate = 1000;          // market frames per second per venue, over all its markets
   std::filesystem::path cert_dir;     // where the certificate is made or found (required)
   std::uint32_t max_connections_per_address = 20;
 };

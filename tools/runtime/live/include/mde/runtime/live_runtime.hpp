@@ -70,7 +70,7 @@ class LiveRuntime {
     if (started_) throw std::runtime_error("LiveRuntime: add_session after start");
     if (sessions_.size() >= kMaxConnections) throw std::runtime_error("LiveRuntime: too many sessions");
     session.connection = static_cast<std::uint32_t>(sessions_.size());
-    session.resync = {&drain_resync_ring<Engine<Strategy>>, engine_.get()};
+    session.resync = {&take_resync_requests<Engine<Strategy>>, engine_.get()};
     queues_.push_back(std::make_unique<Queue>(options_.queue_capacity));
     sessions_.push_back(std::make_unique<live::LiveSession>(io_, *queues_.back(), *registry_,
                                                             std::move(session), &stop_));

@@ -1,0 +1,55 @@
+// VenueProtocol: what differs between venues on a live connection, so that LiveSession (the
+// socket, timers and recovery) stays venue-free. One per session, built from its options.
+//
+//   upgrade_headers    extra WebSocket upgrade headers for THIS connect (Coinone private: a fresh
+//                      nonce and timestamp are signed on every dial)
+//   subscribe_requests everything sent after each WebSocket handshake (subscriptions, logins)
+//   ping_request       the venue's keepalive text (Coinone JSON PING, BTSE plain `ping`)
+//   resync_requests    what to send when the core asks for a fresh book of `market` (BTSE:
+//                      unsubscribe + subscribe its topic; Coinone: nothing, every book frame is a
+//                      whole snapshot already)
+//   on_close           what a close code from the venue means (reconnect, back off long, stop)
+//
+// Thread: the session's I/O thread only. Control path: these allocate; none runs per frame.
+// Setup errors (an unknown venue, a subscription that cannot be written) throw
+// std::runtime_error from make_venue_protocol.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "mde/feeds/live/session.hpp"
+
+namespace mde::live {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+enum class CloseAction : std::uint8_t {
+  reconnect,       // the usual backoff
+  reconnect_slow,  // the venue refused more connections (4290): back off long before retrying
+  stop,            // retrying cannot help (4280 bad credentials): stop this session, report it
+};
+
+class VenueProtocol {
+ public:
+  virtual ~VenueProtocol() = default;
+  virtual void upgrade_headers(HeaderList& out) { (void)out; }
+  virtual void subscribe_requests(std::vector<std::string>& out) = 0;
+  [[nodiscard]] virtual const std::string& ping_request() const = 0;
+  virtual void resync_requests(std::string_view market, std::vector<std::string>& out) {
+    (void)market, (void)out;
+  }
+  [[nodiscard]] virtual CloseAction on_close(std::uint16_t code) const {
+    if (code == 4290) return CloseAction::reconnect_slow;
+    if (code == 4280) return CloseAction::stop;
+    return CloseAction::reconnect;
+  }
+};
+
+[[nodiscard]] std::unique_ptr<VenueProtocol> make_venue_protocol(const SessionOptions& options);
+
+}  // namespace mde::live

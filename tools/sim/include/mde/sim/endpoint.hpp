@@ -1,0 +1,71 @@
+// The simulator's seams, without sockets: where market frames come from and what one WebSocket
+// path answers. Simulator (simulator.cpp) owns the sockets and the tick loop and calls these.
+//
+//   MarketSource        one per venue: the tick loop pulls `rate` frames a second from each and
+//                       offers every frame to every open connection (deterministic per seed).
+//   EndpointConnection  one per accepted WebSocket connection on a path: frames to send on open
+//                       (Coinone CONNECTED), answers to each client text frame, and whether it
+//                       wants a market frame (rendered in its subscription's format).
+//   Route               a path and how a connection on it is opened from the upgrade request
+//                       (Coinone private checks its signature headers there).
+//
+// Thread: the simulator's I/O thread. Tool side: allocates freely.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mde/core/venue.hpp"
+
+namespace mde::sim {
+
+struct MarketFrame {
+  Venue venue = Venue::unknown;
+  std::string_view channel;  // the venue's channel: "ORDERBOOK", "TRADE", "update", ...
+  std::string_view market;   // the venue's market name: "XRP" (Coinone target), "BTC-USD"
+  std::string_view text;     // valid until the source's next call to next()
+  std::uint8_t format = 0;   // venue-specific (Coinone: CoinoneFormat of `text`)
+};
+
+class MarketSource {
+ public:
+  virtual ~MarketSource() = default;
+  [[nodiscard]] virtual MarketFrame next_frame() = 0;
+};
+
+// What one connection did, summed into SimStats by the server.
+struct EndpointCounters {
+  std::uint64_t requests = 0, subscribes = 0, unsubscribes = 0, pings = 0, errors = 0;
+};
+
+class EndpointConnection {
+ public:
+  virtual ~EndpointConnection() = default;
+  // Frames sent as soon as the WebSocket is accepted.
+  virtual void on_open(std::vector<std::string>& out) { (void)out; }
+  // The frames answering one client text frame, in order (appended to `out`).
+  virtual void on_request(std::string_view request, std::vector<std::string>& out) = 0;
+  // Whether this connection wants `frame`; if so `out` is what to send and the result is true.
+  [[nodiscard]] virtual bool render(const MarketFrame& frame, std::string& out) = 0;
+  // Non-zero: close the connection with this WebSocket close code right after on_open's frames
+  // (4280 for a private connection whose signature did not verify).
+  [[nodiscard]] virtual std::uint16_t close_code() const { return 0; }
+  [[nodiscard]] virtual const EndpointCounters& counters() const = 0;
+};
+
+struct UpgradeRequest {
+  std::string_view target;                                   // "/v1/private"
+  std::function<std::string_view(std::string_view)> header;  // value by name; "" when absent
+  std::string_view peer_address;
+};
+
+struct Route {
+  std::string path;
+  std::function<std::unique_ptr<EndpointConnection>(const UpgradeRequest&)> open;
+};
+
+}  // namespace mde::sim

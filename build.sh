@@ -15,7 +15,8 @@ cd "$(dirname "$0")"
 
 PACKAGES=(g++ cmake ninja-build pkgconf libsimdjson-dev libboost-dev libssl-dev
           libconcurrentqueue-dev libreaderwriterqueue-dev libbenchmark-dev libgtest-dev
-          rapidjson-dev nlohmann-json3-dev clang libclang-rt-dev libcli11-dev)
+          rapidjson-dev nlohmann-json3-dev clang libclang-rt-dev libcli11-dev
+          libtomlplusplus-dev)
 JOBS=${MDE_JOBS:-$(nproc)}
 NATIVE=$([ "${MDE_PORTABLE:-0}" = 1 ] && echo OFF || echo ON)
 

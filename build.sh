@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's one build helper. Usage:
-#   ./build.sh demo    install missing Debian packages, build Release, run the offline demo
+#   ./build.sh demo    install missing Debian packages, build Release, run the offline demo: the
+#                      live engine against the local simulator (mde demo), then replays
 #   ./build.sh test    install missing packages, build, run every test: Release (-Werror);
 #                      ASan+UBSan with assertions on, from a copy of the repository alone; mde as
 #                      an add_subdirectory subproject; the example strategy project against the
@@ -8,8 +9,8 @@
 #                      bounded libFuzzer run of each decoder when clang is installed
 #   ./build.sh bench   build Release and run the benchmarks (figures for docs/PERFORMANCE.md)
 #   ./build.sh deps    only install missing packages
-# Environment: MDE_FUZZ_SECONDS (default 60), MDE_JOBS (default: nproc), MDE_PORTABLE=1 for a
-# build without -march=native.
+# Environment: MDE_DEMO_SECONDS (default 10), MDE_FUZZ_SECONDS (default 60), MDE_JOBS (default:
+# nproc), MDE_PORTABLE=1 for a build without -march=native.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -51,9 +52,8 @@ demo() {
   build_release
   local mde=build/release/tools/mde out=build/demo
   mkdir -p "$out"
-  log "demo 1/3: what the decoder makes of the documented example frames"
-  # exit 1 by design: the documented frames include one the decoder rejects (unknown channel)
-  { "$mde" decode tests/data/coinone_protocol_frames.jsonl || true; } | tail -n 12
+  log "demo 1/3: the live engine against the local exchange simulator over TLS (mde demo)"
+  "$mde" demo --duration "${MDE_DEMO_SECONDS:-10}"
   log "demo 2/3: replay of the shipped sample capture through the full pipeline"
   "$mde" capture convert tests/data/samples/coinone_sample.jsonl "$out/coinone_sample.mdecap"
   "$mde" replay "$out/coinone_sample.mdecap" --stats --dump-state "$out/state.json"
@@ -196,5 +196,5 @@ case "${1:-}" in
   test) test_all ;;
   bench) bench ;;
   deps) deps ;;
-  *) sed -n '2,15p' "$0"; exit 2 ;;
+  *) sed -n '2,13p' "$0"; exit 2 ;;
 esac

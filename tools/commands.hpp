@@ -22,6 +22,8 @@ Command add_decode(CLI::App& app);
 Command add_capture(CLI::App& app);
 Command add_gen(CLI::App& app);
 Command add_replay(CLI::App& app);
-Command add_sim(CLI::App& app);  // only with MDE_LIVE (MDE_HAS_LIVE)
+Command add_sim(CLI::App& app);   // only with MDE_LIVE (MDE_HAS_LIVE)
+Command add_demo(CLI::App& app);  // only with MDE_LIVE
+Command add_live(CLI::App& app);  // only with MDE_LIVE
 
 }  // namespace mde::tools

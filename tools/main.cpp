@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
   add(add_replay, "replay");
 #ifdef MDE_HAS_LIVE
   add(add_sim, "sim");
+  add(add_demo, "demo");
+  add(add_live, "live");
 #endif
   try {
     app.parse(argc, argv);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "state_file.hpp"
 #include "event_text.hpp"
 #include "mde/runtime/replay_runtime.hpp"
 #include "mde/runtime/state_json.hpp"
@@ -207,24 +208,6 @@ void print_stats(const ReplayRuntime<CountingStrategy>& p, const replay::Produce
 }
 
 
-// Writes the state dump through a temporary renamed into place, marked when the run was cut short.
-bool write_state(const std::string& path, std::string json, bool interrupted) {
-  if (interrupted) json.insert(json.find('{') + 1, "\n  \"interrupted\": true,");
-  sample::OutputFile output;
-  bool written = output.create(path);
-  if (written) {
-    std::ofstream out(output.temp_path(), std::ios::binary | std::ios::trunc);
-    out << json;
-    out.close();
-    written = static_cast<bool>(out) && output.commit();
-  }
-  if (!written) {
-    std::fprintf(stderr, "mde replay: cannot write %s: %s\n", path.c_str(),
-                 output.error().empty() ? "write failed" : output.error().c_str());
-  }
-  return written;
-}
-
 int run_replay(ReplayArgs& a) {
   a.pipeline.replay.measure = a.stats;
   for (const std::string& path : a.paths) {
@@ -273,7 +256,8 @@ int run_replay(ReplayArgs& a) {
   if (a.stats) print_stats(*runtime, total, run);
   std::fflush(stdout);
   if (!a.dump_path.empty() &&
-      !write_state(a.dump_path, state_json(engine, total, registry), run.interrupted)) {
+      !write_state_file("mde replay", a.dump_path, state_json(engine, total, registry),
+                        run.interrupted)) {
     return kExitFailed;
   }
   if (run.interrupted) return 128 + (g_signal != 0 ? static_cast<int>(g_signal) : SIGINT);

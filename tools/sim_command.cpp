@@ -12,15 +12,11 @@
 #include <string>
 
 #include "commands.hpp"
+#include "live_run_support.hpp"
 #include "mde/sim/simulator.hpp"
 
 namespace mde::tools {
 namespace {
-
-std::filesystem::path default_cert_dir() {
-  const char* tmp = std::getenv("TMPDIR");
-  return std::filesystem::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") / "mde-sim";
-}
 
 int run_sim(sim::SimOptions options) {
   // Block the stop signals in every thread (the simulator's inherits the mask); this one waits.
@@ -53,7 +49,7 @@ int run_sim(sim::SimOptions options) {
 
 Command add_sim(CLI::App& app) {
   auto options = std::make_shared<sim::SimOptions>();
-  options->cert_dir = default_cert_dir();
+  options->cert_dir = default_sim_cert_dir();
   CLI::App* cmd = app.add_subcommand(
       "sim",
       "Run a local exchange over TLS WebSocket until SIGINT/SIGTERM. Prints one line per endpoint "

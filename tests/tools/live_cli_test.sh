@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The live commands as a user meets them: `mde demo` runs offline against its own simulator;
+# `mde sim` + `mde live --config` connect over loopback TLS and dump the state they reached; a
+# config file with a secret in it is refused without echoing it; SIGINT ends `mde live` with its
+# report. Usage: live_cli_test.sh MDE_BINARY   (CTest, labels tools and live)
+set -uo pipefail
+
+MDE=$1
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/mde_live_cli_test.XXXXXX")
+SIM_PID=""
+cleanup() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+cd "$WORK" || exit 1
+export TMPDIR=$WORK  # the simulator's certificate goes here
+FAILED=0
+fail() { echo "FAIL: $*"; FAILED=$((FAILED + 1)); }
+expect_in() {  # expect_in FILE TEXT NAME
+  grep -qF -- "$2" "$1" || { fail "$3: '$2' not in $1"; sed 's/^/  | /' "$1" | head -8; }
+}
+# wait_for FILE TEXT SECONDS: polls until FILE holds TEXT (bounded).
+wait_for() {
+  local deadline=$((SECONDS + $3))
+  until grep -qF -- "$2" "$1" 2>/dev/null; do
+    [ $SECONDS -ge $deadline ] && return 1
+    sleep 0.1
+  done
+}
+
+# ---- mde demo: offline, self-contained, plain lines when stdout is not a terminal ----------
+"$MDE" demo --duration 3 >demo.txt 2>demo.err
+rc=$?
+[ $rc -eq 0 ] || { fail "demo: exit $rc"; sed 's/^/  | /' demo.err | head -5; }
+expect_in demo.txt "mde demo t=" "demo: periodic plain lines"
+expect_in demo.txt "the simulator dropped every connection" "demo: the scheduled disconnect"
+expect_in demo.txt "reconnects 1" "demo: the reconnect is counted"
+expect_in demo.txt "read -> callback entered" "demo: latency per stage"
+grep -q $'\x1b\[' demo.txt && fail "demo: terminal escapes written to a file"
+
+# ---- mde sim + mde live --config -------------------------------------------------------------
+"$MDE" sim --listen 127.0.0.1:0 --seed 3 >sim.txt 2>sim.err &
+SIM_PID=$!
+wait_for sim.txt "CA file" 10 || fail "sim: no URL printed"
+URL=$(awk '/^coinone public/ {print $3}' sim.txt)
+CA=$(awk '/^CA file/ {print $3}' sim.txt)
+cat >live.toml <<TOML
+[tls]
+ca_file = "$CA"
+[[session]]
+name = "public"
+venue = "coinone"
+url = "$URL"
+format = "SHORT"
+subscribe = ["ORDERBOOK:XRP-KRW", "TRADE:XRP-KRW", "ORDERBOOK:BTC-KRW"]
+TOML
+"$MDE" live --config live.toml --duration 2 --dump-state state.json >live.txt 2>live.err
+rc=$?
+[ $rc -eq 0 ] || { fail "live: exit $rc"; sed 's/^/  | /' live.err | head -5; }
+expect_in live.txt "mde live finished after" "live: the report"
+expect_in state.json '"coinone:XRP-KRW"' "live: the dumped state has the book"
+expect_in state.json '"coinone:BTC-KRW"' "live: the dumped state has the second book"
+
+# SIGINT: the run ends with its report and exit 130, the dump marked interrupted.
+"$MDE" live --config live.toml --dump-state state2.json >int.txt 2>int.err &
+LIVE_PID=$!
+wait_for int.txt "frames" 10 || fail "live: no periodic line before SIGINT"
+kill -INT $LIVE_PID
+wait $LIVE_PID
+rc=$?
+[ $rc -eq 130 ] || fail "live: SIGINT exit $rc, want 130"
+expect_in int.txt "mde live finished after" "live: report after SIGINT"
+expect_in state2.json '"interrupted": true' "live: dump marked interrupted"
+
+# ---- bad configuration: refused with the file and line, secrets never echoed ---------------
+cat >secret.toml <<TOML
+[[session]]
+venue = "coinone"
+url = "$URL"
+subscribe = ["TRADE:XRP-KRW"]
+secret = "s3cr3t-value-never-shown"
+TOML
+"$MDE" live --config secret.toml --duration 1 >bad.txt 2>bad.err
+rc=$?
+[ $rc -eq 1 ] || fail "secret in config: exit $rc, want 1"
+expect_in bad.err "secret.toml:5:" "secret in config: names the line"
+grep -q "s3cr3t-value" bad.txt bad.err && fail "secret in config: the value was echoed"
+
+kill -TERM "$SIM_PID"
+wait "$SIM_PID"
+rc=$?
+[ $rc -eq 0 ] || fail "sim: SIGTERM exit $rc, want 0"
+SIM_PID=""
+
+[ $FAILED -eq 0 ] && echo "live CLI: all checks passed"
+exit $((FAILED > 0))

@@ -49,7 +49,7 @@ int run_live(const LiveArgs& a) {
   LiveRuntime<ViewStrategy> runtime(strategy, run);
   std::vector<SessionRow> rows;
   for (LiveSessionConfig& s : config.sessions) {
-    const std::uint32_t k = runtime.add_session(std::move(s.options));
+    const std::uint32_t k = runtime.add_session(std::move(s.options), s.io_thread);
     rows.push_back({s.name, &runtime.session(k)});
   }
   LivePrinter printer("mde live", strategy, runtime.registry(), rows,

@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::string_view kConfig = R"(
 [runtime]
-io_cpu = 0
+io_cpus = [0, -1]
 core_cpu = 1
 queue_capacity = 8192
 busy_spin = true
@@ -36,6 +36,7 @@ subscribe = ["ORDERBOOK:XRP-KRW", "TRADE:btc", "TICKER:ETH-KRW"]
 venue = "coinone"
 url = "wss://stream.coinone.co.kr/"
 subscribe = ["ORDERBOOK:BTC-KRW"]
+io_thread = 1
 [session.timers]
 ping_interval_ms = 15000
 )";
@@ -55,7 +56,7 @@ std::string error_of(std::string_view text, EnvLookup env = no_environment()) {
 
 TEST(LiveConfig, AFileDescribesRuntimeTlsTimersAndEverySession) {
   const LiveConfig c = parse_live_config(kConfig, "test.toml", no_environment());
-  EXPECT_EQ(c.run.io_cpu, 0);
+  EXPECT_EQ(c.run.io_cpus, (std::vector<int>{0, -1}));
   EXPECT_EQ(c.run.core_cpu, 1);
   EXPECT_EQ(c.run.queue_capacity, 8192u);
   EXPECT_TRUE(c.run.busy_spin);
@@ -84,13 +85,15 @@ TEST(LiveConfig, AFileDescribesRuntimeTlsTimersAndEverySession) {
   const live::SessionOptions& b = c.sessions[1].options;
   EXPECT_EQ(c.sessions[1].name, "coinone-1");
   EXPECT_EQ(b.endpoint.port, "443");
+  EXPECT_EQ(c.sessions[0].io_thread, 0u);
+  EXPECT_EQ(c.sessions[1].io_thread, 1u);
   EXPECT_EQ(b.subscriptions[0].format, coinone::WireFormat::default_format);
   EXPECT_EQ(b.timers.ping_interval, std::chrono::milliseconds(15000));  // its own override
   EXPECT_EQ(b.timers.silence_timeout, std::chrono::milliseconds(5000));  // the file's default
 }
 
 TEST(LiveConfig, AnUnknownKeyIsAnErrorNamingFileLineAndKey) {
-  const std::string e = error_of("[runtime]\nio_cpu = 0\nqueue_capacty = 4096\n"
+  const std::string e = error_of("[runtime]\ncore_cpu = 0\nqueue_capacty = 4096\n"
                                  "[[session]]\nvenue='coinone'\nurl='wss://h/'\nsubscribe=['TRADE:XRP']\n");
   EXPECT_NE(e.find("test.toml:3:"), std::string::npos) << e;
   EXPECT_NE(e.find("runtime.queue_capacty"), std::string::npos) << e;
@@ -105,6 +108,7 @@ TEST(LiveConfig, ValuesOutOfRangeOrOfTheWrongTypeAreRefused) {
             std::string::npos);
   EXPECT_NE(error_of("[runtime]\nbusy_spin = 1\n" + session).find("true or false"),
             std::string::npos);
+  EXPECT_NE(error_of(session + "io_thread = 1\n").find("between 0 and 0"), std::string::npos);
   EXPECT_NE(error_of("[[session]]\nvenue='coinone'\nurl='https://h/'\nsubscribe=['TRADE:XRP']\n")
                 .find("wss://"),
             std::string::npos);

@@ -41,8 +41,8 @@ class LiveCoinone : public ::testing::Test {
     return o;
   }
 
-  LiveRuntime<Recorder>& runtime() {
-    if (!runtime_) runtime_ = std::make_unique<LiveRuntime<Recorder>>(recorder_);
+  LiveRuntime<Recorder>& runtime(LiveRunOptions options = {}) {
+    if (!runtime_) runtime_ = std::make_unique<LiveRuntime<Recorder>>(recorder_, options);
     return *runtime_;
   }
 
@@ -54,6 +54,21 @@ class LiveCoinone : public ::testing::Test {
 
 constexpr auto kShort = coinone::WireFormat::short_format;
 constexpr auto kDefault = coinone::WireFormat::default_format;
+
+TEST_F(LiveCoinone, SessionsOnTwoIoThreadsBothFeedTheOneEngine) {
+  LiveRuntime<Recorder>& rt = runtime({.io_cpus = {-1, -1}});
+  rt.add_session(session({{Channel::book, "XRP", "KRW", kShort}}), 0);
+  rt.add_session(session({{Channel::book, "BTC", "KRW", kDefault}}), 1);
+  EXPECT_THROW(rt.add_session(session({{Channel::book, "ETH", "KRW", kShort}}), 2),
+               std::runtime_error);
+  rt.start();
+  const InstrumentRegistry& reg = rt.registry();
+  ASSERT_TRUE(wait_until([&] {
+    return recorder_.books_of(reg, "XRP-KRW") >= 2 && recorder_.books_of(reg, "BTC-KRW") >= 2;
+  }));
+  rt.stop();  // both I/O threads and the core thread join
+  EXPECT_EQ(recorder_.connected.load(), 2u);
+}
 
 TEST_F(LiveCoinone, BooksAndTradesArriveInShortAndInDefaultAndDecode) {
   runtime().add_session(session({{Channel::book, "XRP", "KRW", kShort},

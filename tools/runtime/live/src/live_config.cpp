@@ -167,12 +167,12 @@ std::string add_coinone_subscription(live::SessionOptions& o, std::string_view c
   return {};
 }
 
-LiveSessionConfig read_session(const toml::table& t, std::size_t index, const live::TlsOptions& tls,
-                               const live::SessionTimers& timers, const EnvLookup& env,
-                               const ConfigError& err) {
+LiveSessionConfig read_session(const toml::table& t, std::size_t index, const LiveConfig& config,
+                               const live::TlsOptions& tls, const live::SessionTimers& timers,
+                               const EnvLookup& env, const ConfigError& err) {
   const std::string where = "session[" + std::to_string(index) + "]";
   check_keys(t,
-             {"name", "venue", "url", "format", "subscribe", "timers", "access_token_env",
+             {"name", "venue", "url", "format", "subscribe", "timers", "io_thread", "access_token_env",
               "access_token_file", "secret_env", "secret_file", "headers"},
              where, err);
   LiveSessionConfig s;
@@ -186,6 +186,9 @@ LiveSessionConfig read_session(const toml::table& t, std::size_t index, const li
     err.fail(t.get("venue"), where + ".venue", "unknown venue '" + *venue_text + "' (coinone, btse)");
   }
   o.venue = *venue;
+  s.io_thread = static_cast<std::size_t>(
+      get_int(t, "io_thread", 0, static_cast<std::int64_t>(config.run.io_cpus.size()) - 1, where, err)
+          .value_or(0));
   s.name = get_string(t, "name", where, err).value_or(std::string(to_string(o.venue)) + "-" +
                                                       std::to_string(index));
   const auto url = get_string(t, "url", where, err);
@@ -237,8 +240,21 @@ LiveConfig read_config(const toml::table& root, const EnvLookup& env, const Conf
   check_keys(root, {"runtime", "tls", "timers", "session"}, "config", err);
   LiveConfig config;
   if (const toml::table* r = subtable(root, "runtime", "config", err)) {
-    check_keys(*r, {"io_cpu", "core_cpu", "queue_capacity", "busy_spin", "record"}, "runtime", err);
-    config.run.io_cpu = static_cast<int>(get_int(*r, "io_cpu", -1, 4095, "runtime", err).value_or(-1));
+    check_keys(*r, {"io_cpus", "core_cpu", "queue_capacity", "busy_spin", "record"}, "runtime", err);
+    if (const toml::node* cpus = r->get("io_cpus")) {
+      const toml::array* list = cpus->as_array();
+      if (list == nullptr || list->empty() || list->size() > 64) {
+        err.fail(cpus, "runtime.io_cpus", "must be an array of 1 to 64 CPU numbers (-1: unpinned)");
+      }
+      config.run.io_cpus.clear();
+      for (const toml::node& n : *list) {
+        const auto cpu = n.value<std::int64_t>();
+        if (!n.is_integer() || !cpu || *cpu < -1 || *cpu > 4095) {
+          err.fail(&n, "runtime.io_cpus", "entries must be integers from -1 to 4095");
+        }
+        config.run.io_cpus.push_back(static_cast<int>(*cpu));
+      }
+    }
     config.run.core_cpu = static_cast<int>(get_int(*r, "core_cpu", -1, 4095, "runtime", err).value_or(-1));
     if (const auto q = get_int(*r, "queue_capacity", 2, 1 << 24, "runtime", err)) {
       if ((*q & (*q - 1)) != 0) err.fail(r->get("queue_capacity"), "runtime.queue_capacity", "must be a power of two");
@@ -261,7 +277,7 @@ LiveConfig read_config(const toml::table& root, const EnvLookup& env, const Conf
   }
   std::size_t index = 0;
   for (const toml::node& n : *sessions->as_array()) {
-    config.sessions.push_back(read_session(*n.as_table(), index++, tls, timers, env, err));
+    config.sessions.push_back(read_session(*n.as_table(), index++, config, tls, timers, env, err));
   }
   if (config.sessions.size() > kMaxConnections) {
     err.fail(sessions, "config", "at most " + std::to_string(kMaxConnections) + " sessions");

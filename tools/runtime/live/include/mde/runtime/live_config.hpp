@@ -3,7 +3,8 @@
 // venue, URL, subscriptions and formats, and the credentials it needs named by environment
 // variable or file, never written in the file itself.
 //
-//   [runtime]  io_cpu = 0   core_cpu = 1   queue_capacity = 4096   busy_spin = false
+//   [runtime]  io_cpus = [0, 2]   core_cpu = 1   queue_capacity = 4096   busy_spin = false
+//              (one I/O thread per io_cpus entry, -1 unpinned; default one unpinned thread)
 //              record = "live.mdecap"            # optional: capture every inbound frame
 //   [tls]      ca_file = "/tmp/mde-sim/ca.pem"   # default: the system CA store
 //              insecure_skip_verify = false      # the only way to turn verification off
@@ -12,6 +13,7 @@
 //   [[session]]
 //   name = "coinone-public"   venue = "coinone"   url = "wss://stream.coinone.co.kr/"
 //   format = "SHORT"                                   # Coinone: SHORT or DEFAULT (default)
+//   io_thread = 1                                      # index into io_cpus (default 0)
 //   subscribe = ["ORDERBOOK:XRP-KRW", "TRADE:XRP-KRW"] # venue channel ":" market
 //   [session.timers] ping_interval_ms = 15000          # overrides for this session only
 //
@@ -36,6 +38,7 @@ namespace mde {
 
 struct LiveSessionConfig {
   std::string name;               // for reports ("coinone-public"); defaults to venue + index
+  std::size_t io_thread = 0;      // which I/O thread runs it (index into LiveRunOptions::io_cpus)
   live::SessionOptions options;   // endpoint, subscriptions, timers, TLS, credentials
 };
 

@@ -1,7 +1,7 @@
 // LiveRuntime: the whole engine on live connections, the counterpart of ReplayRuntime.
 //
-//   I/O thread (pinned):  io_context running every LiveSession: TLS WebSocket -> VenueDecoder ->
-//                         EventPublisher -> queue k (one SPSC queue per session)
+//   I/O thread t (pinned): its own io_context running the sessions given to it: TLS WebSocket ->
+//                          VenueDecoder -> EventPublisher -> queue k (one SPSC queue per session)
 //   core thread (pinned): queues 0..n-1 -> Engine (books, orders, balances, trades) -> strategy
 //
 //   MyStrategy strategy;
@@ -15,8 +15,10 @@
 // TLS context and decoder, gives it the next connection id and throws std::runtime_error on a bad
 // option. The strategy's callbacks run on the core thread only. stop() may be called from any
 // thread except the two it joins; the destructor calls it. engine() is safe to read only after
-// stop() returned (or from the strategy's callbacks). One I/O thread serves every session in this
-// first version (`io_cpu` pins it).
+// stop() returned (or from the strategy's callbacks). `io_cpus` makes one I/O thread per entry
+// (its CPU, -1 unpinned); add_session(options, t) puts a session on thread t. Sessions on one
+// thread share it: a session whose queue is full (back-pressure) holds up the others on that
+// thread, so give a busy connection a thread of its own.
 #pragma once
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -46,7 +48,7 @@ namespace mde {
 struct LiveRunOptions {
   EngineOptions engine{};
   std::size_t queue_capacity = 4096;  // events per session queue (a power of two)
-  int io_cpu = -1;                    // -1: do not pin
+  std::vector<int> io_cpus{-1};       // one I/O thread per entry: its CPU (-1: do not pin)
   int core_cpu = -1;                  // -1: do not pin
   bool busy_spin = false;             // core thread: pure busy-spin instead of spin-then-yield
 };
@@ -65,15 +67,21 @@ class LiveRuntime {
   LiveRuntime& operator=(const LiveRuntime&) = delete;
   ~LiveRuntime() { stop(); }
 
-  // Adds a session (before start()); its connection id is assigned here and returned.
-  std::uint32_t add_session(live::SessionOptions session) {
+  // Adds a session on I/O thread `io_thread` (before start()); its connection id is assigned
+  // here and returned.
+  std::uint32_t add_session(live::SessionOptions session, std::size_t io_thread = 0) {
     if (started_) throw std::runtime_error("LiveRuntime: add_session after start");
+    if (io_thread >= io_.size()) {
+      throw std::runtime_error("LiveRuntime: I/O thread " + std::to_string(io_thread) +
+                               " does not exist (io_cpus has " + std::to_string(io_.size()) +
+                               " entries)");
+    }
     if (sessions_.size() >= kMaxConnections) throw std::runtime_error("LiveRuntime: too many sessions");
     session.connection = static_cast<std::uint32_t>(sessions_.size());
     session.resync = {&take_resync_requests<Engine<Strategy>>, engine_.get()};
     queues_.push_back(std::make_unique<Queue>(options_.queue_capacity));
-    sessions_.push_back(std::make_unique<live::LiveSession>(io_, *queues_.back(), *registry_,
-                                                            std::move(session), &stop_));
+    sessions_.push_back(std::make_unique<live::LiveSession>(io_[io_thread]->context, *queues_.back(),
+                                                            *registry_, std::move(session), &stop_));
     return sessions_.back()->options().connection;
   }
 
@@ -81,17 +89,21 @@ class LiveRuntime {
   void start() {
     if (started_) return;
     started_ = true;
-    producers_running_.store(1, std::memory_order_relaxed);
+    producers_running_.store(static_cast<int>(io_.size()), std::memory_order_relaxed);
     for (auto& s : sessions_) s->start();
     core_ = std::thread([this] {
       name_and_pin_thread("mde-core", options_.core_cpu, core_pin_failure_);
       run_core();
     });
-    io_thread_ = std::thread([this] {
-      name_and_pin_thread("mde-io", options_.io_cpu, io_pin_failure_);
-      io_.run();
-      producers_running_.store(0, std::memory_order_release);
-    });
+    for (std::size_t t = 0; t < io_.size(); ++t) {
+      io_[t]->thread = std::thread([this, t] {
+        IoThread& io = *io_[t];
+        const std::string name = t == 0 ? std::string("mde-io") : "mde-io" + std::to_string(t);
+        name_and_pin_thread(name.c_str(), options_.io_cpus[t], io.pin_failure);
+        io.context.run();
+        producers_running_.fetch_sub(1, std::memory_order_release);
+      });
+    }
   }
 
   // Closes the sessions, ends both threads and joins them; the core thread drains its queues
@@ -101,9 +113,11 @@ class LiveRuntime {
     stopped_ = true;
     stop_.store(true, std::memory_order_relaxed);  // ends a wait for queue room
     for (auto& s : sessions_) s->stop();
-    work_.reset();
-    io_.stop();
-    io_thread_.join();
+    for (auto& io : io_) {
+      io->work.reset();
+      io->context.stop();
+    }
+    for (auto& io : io_) io->thread.join();
     core_.join();
   }
 
@@ -116,9 +130,10 @@ class LiveRuntime {
   // "io thread -> cpu 7: Invalid argument"; empty when pinning worked or was not asked for.
   [[nodiscard]] std::vector<std::string> pin_failures() const {
     std::vector<std::string> out;
-    for (const std::string* f : {&io_pin_failure_, &core_pin_failure_}) {
-      if (!f->empty()) out.push_back(*f);
+    for (const auto& io : io_) {
+      if (!io->pin_failure.empty()) out.push_back(io->pin_failure);
     }
+    if (!core_pin_failure_.empty()) out.push_back(core_pin_failure_);
     return out;
   }
 
@@ -132,16 +147,29 @@ class LiveRuntime {
   TscCalibration tsc_;
   std::unique_ptr<InstrumentRegistry> registry_ = std::make_unique<InstrumentRegistry>();
   std::unique_ptr<Engine<Strategy>> engine_;
-  boost::asio::io_context io_{1};
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{
-      boost::asio::make_work_guard(io_)};
+  // One I/O thread: its io_context (one thread runs it: concurrency hint 1) kept running by a
+  // work guard until stop().
+  struct IoThread {
+    boost::asio::io_context context{1};
+    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work{
+        boost::asio::make_work_guard(context)};
+    std::thread thread;
+    std::string pin_failure;
+  };
+  static std::vector<std::unique_ptr<IoThread>> make_io_threads(std::size_t n) {
+    if (n == 0) throw std::runtime_error("LiveRuntime: io_cpus must name at least one I/O thread");
+    std::vector<std::unique_ptr<IoThread>> out;
+    for (std::size_t t = 0; t < n; ++t) out.push_back(std::make_unique<IoThread>());
+    return out;
+  }
+
+  std::vector<std::unique_ptr<IoThread>> io_ = make_io_threads(options_.io_cpus.size());
   std::vector<std::unique_ptr<Queue>> queues_;
   std::vector<std::unique_ptr<live::LiveSession>> sessions_;  // after io_: destroyed before it
   std::atomic<bool> stop_{false};
   std::atomic<int> producers_running_{1};
-  std::thread io_thread_;
   std::thread core_;
-  std::string io_pin_failure_, core_pin_failure_;
+  std::string core_pin_failure_;
   bool started_ = false;
   bool stopped_ = false;
 };

@@ -145,9 +145,15 @@ void LivePrinter::draw_screen(const ViewPicture& p, double elapsed, double durat
     const auto& f = p.feed[(p.next_feed + ViewPicture::kEvents - 1 - k) % ViewPicture::kEvents];
     const std::string subject = sessions_.size() > f.connection ? sessions_[f.connection].name
                                                                 : std::to_string(f.connection);
-    std::snprintf(line, sizeof line, "  %-22s %s %" PRId64 " %s %s\n", subject.c_str(),
-                  f.type == ControlType::error ? "error" : "disconnected", f.code,
-                  std::string(f.topic.view()).c_str(), std::string(f.message.view()).c_str());
+    if (f.type == ControlType::error) {
+      std::snprintf(line, sizeof line, "  %-22s error %" PRId64 " %s %s\n", subject.c_str(),
+                    f.code, std::string(f.topic.view()).c_str(),
+                    std::string(f.message.view()).c_str());
+    } else {
+      std::snprintf(line, sizeof line, "  %-22s %s%s\n", subject.c_str(),
+                    std::string(f.message.view()).c_str(),
+                    f.code != 0 ? (" (close code " + std::to_string(f.code) + ")").c_str() : "");
+    }
     s += line;
   }
   for (const std::string& n : notes_) s += n + "\n";

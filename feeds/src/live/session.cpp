@@ -11,6 +11,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <deque>
 #include <random>
 #include <stdexcept>
@@ -312,7 +313,10 @@ struct LiveSession::Impl {
     stats.last_failure.store(stage, std::memory_order_relaxed);
     if (stats.connected.exchange(false, std::memory_order_relaxed)) {
       add(stats.disconnects);
-      report_disconnected(stats.last_close_code.load(std::memory_order_relaxed), to_string(stage));
+      char why[48];
+      const int n = std::snprintf(why, sizeof why, "connection lost at %s", to_string(stage));
+      report_disconnected(stats.last_close_code.load(std::memory_order_relaxed),
+                          std::string_view(why, n > 0 ? static_cast<std::size_t>(n) : 0));
     }
     close_socket();
     schedule_reconnect();

@@ -9,7 +9,7 @@
 #                      bounded libFuzzer run of each decoder when clang is installed
 #   ./build.sh bench   build Release and run the benchmarks (figures for docs/PERFORMANCE.md)
 #   ./build.sh deps    only install missing packages
-# Environment: MDE_DEMO_SECONDS (default 10), MDE_FUZZ_SECONDS (default 60), MDE_JOBS (default:
+# Environment: MDE_DEMO_SECONDS (default 10), MDE_FUZZ_SECONDS (default 30), MDE_JOBS (default:
 # nproc), MDE_PORTABLE=1 for a build without -march=native.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -21,7 +21,7 @@ PACKAGES=(g++ cmake ninja-build pkgconf libsimdjson-dev libboost-dev libssl-dev
 JOBS=${MDE_JOBS:-$(nproc)}
 NATIVE=$([ "${MDE_PORTABLE:-0}" = 1 ] && echo OFF || echo ON)
 
-log() { printf '\n== %s\n' "$*"; }
+log() { printf '\n== [%dm%02ds] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }  # time since start
 
 deps() {
   local missing=()
@@ -170,11 +170,11 @@ test_all() {
   fi
 
   if command -v clang++ >/dev/null && [ -d tests/fuzz ]; then
-    log "fuzzing each decoder for ${MDE_FUZZ_SECONDS:-60} s (libFuzzer)"
+    log "fuzzing each decoder for ${MDE_FUZZ_SECONDS:-30} s (libFuzzer)"
     CXX=clang++ configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMDE_FUZZ=ON -DMDE_LIVE=OFF \
       -DMDE_BUILD_TESTS=OFF -DMDE_BUILD_BENCH=OFF -DMDE_BUILD_TOOLS=OFF
     cmake --build build/fuzz -j "$JOBS"
-    tests/fuzz/run.sh build/fuzz "${MDE_FUZZ_SECONDS:-60}"
+    tests/fuzz/run.sh build/fuzz "${MDE_FUZZ_SECONDS:-30}"
   else
     log "clang++ not found: fuzzing skipped"
   fi

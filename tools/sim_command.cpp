@@ -32,6 +32,8 @@ int run_sim(sim::SimOptions options) {
   sim::Simulator simulator(std::move(options));  // throws on a bad address or certificate dir
   simulator.start();
   std::printf("coinone public  %s\n", simulator.coinone_public_url().c_str());
+  std::printf("btse oss        %s\n", simulator.btse_oss_url().c_str());
+  std::printf("btse main       %s\n", simulator.btse_main_url().c_str());
   std::printf("CA file         %s (%s)\n", simulator.ca_file().c_str(),
               simulator.certificate_generated() ? "generated" : "reused");
   std::fflush(stdout);

@@ -15,11 +15,13 @@
 #include <chrono>
 #include <cstdio>
 #include <deque>
+#include <future>
 #include <map>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include "mde/sim/btse_endpoint.hpp"
 #include "mde/sim/certificate.hpp"
 #include "mde/sim/coinone_endpoint.hpp"
 #include "mde/sim/endpoint.hpp"
@@ -68,6 +70,11 @@ struct Server {
     auto coinone = std::make_unique<CoinoneMarketFeed>(options.seed);
     routes.push_back(coinone_public_route(*coinone, options.seed, connection_counter));
     sources.push_back(std::move(coinone));
+    auto btse_feed = std::make_unique<BtseMarketFeed>(options.seed);
+    btse = btse_feed.get();
+    routes.push_back(btse_oss_route(*btse));
+    routes.push_back(btse_main_route(*btse));
+    sources.push_back(std::move(btse_feed));
   }
 
   [[nodiscard]] const Route* find_route(std::string_view path) const {
@@ -91,6 +98,8 @@ struct Server {
   asio::steady_timer tick;
   std::uint16_t port = 0;
   std::vector<std::unique_ptr<MarketSource>> sources;  // one per venue
+  BtseMarketFeed* btse = nullptr;                      // in `sources`: the BTSE knobs act on it
+  bool paused = false;                                 // no market frames while set
   std::vector<Route> routes;
   std::shared_ptr<std::uint64_t> connection_counter = std::make_shared<std::uint64_t>(0);
   std::vector<std::weak_ptr<ServerSession>> sessions;
@@ -339,6 +348,7 @@ void Server::on_tick(beast::error_code ec) {
     auto s = w.lock();
     return !s || !s->open();
   });
+  if (paused) rate_credit = 0;
   for (; rate_credit >= 1000; rate_credit -= 1000) {
     for (const auto& source : sources) publish(source->next_frame());
   }
@@ -408,6 +418,36 @@ void Simulator::drop_connections() {
       impl->stats.drops.fetch_add(1, std::memory_order_relaxed);
     }
   });
+}
+
+std::string Simulator::btse_oss_url() const {
+  return "wss://" + impl_->options.host + ":" + std::to_string(impl_->port) + "/ws/oss/spot";
+}
+std::string Simulator::btse_main_url() const {
+  return "wss://" + impl_->options.host + ":" + std::to_string(impl_->port) + "/ws/spot";
+}
+
+void Simulator::btse_skip_sequence(std::string market) {
+  asio::post(impl_->ioc, [impl = impl_.get(), m = std::move(market)] {
+    (void)impl->btse->skip_sequence(m);
+  });
+}
+
+void Simulator::btse_cross_book(std::string market) {
+  asio::post(impl_->ioc, [impl = impl_.get(), m = std::move(market)] {
+    (void)impl->btse->cross_book(m);
+  });
+}
+
+BtseBookState Simulator::btse_book(std::string market) const {
+  if (!impl_->thread.joinable()) return impl_->btse->book(market);  // no I/O thread to ask
+  std::promise<BtseBookState> result;
+  asio::post(impl_->ioc, [&] { result.set_value(impl_->btse->book(market)); });
+  return result.get_future().get();
+}
+
+void Simulator::pause_market_data(bool paused) {
+  asio::post(impl_->ioc, [impl = impl_.get(), paused] { impl->paused = paused; });
 }
 
 const SimStats& Simulator::stats() const noexcept { return impl_->stats; }

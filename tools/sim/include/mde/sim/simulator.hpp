@@ -4,11 +4,14 @@
 //   Simulator sim({.port = 0, .seed = 7, .cert_dir = dir});  // binds; certificate made or reused
 //   sim.start();                                              // its own I/O thread
 //   sim.coinone_public_url();  sim.ca_file();                 // what a client needs
+//   sim.btse_oss_url();  sim.btse_main_url();                 // BTSE books / trades
 //   sim.drop_connections();                                   // fault: sockets closed, no close frame
+//   sim.btse_skip_sequence("BTC-USD");                        // fault: a BTSE seqNum gap
 //   sim.stop();                                               // also in the destructor
 //
 // Endpoints are Routes (endpoint.hpp), market data comes from one MarketSource per venue (each
-// ticks `rate` frames a second): today Coinone public at `/` (coinone_endpoint.hpp). Other paths
+// ticks `rate` frames a second): Coinone public at `/` (coinone_endpoint.hpp), BTSE spot books at
+// `/ws/oss/spot` and trades at `/ws/spot` (btse_endpoint.hpp). Other paths
 // get HTTP 404.
 // Every connection is a session object with named on_* async steps (TLS handshake, HTTP upgrade
 // request, WebSocket accept, read loop, write queue). The market source ticks every millisecond
@@ -26,6 +29,8 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+
+#include "mde/sim/btse_endpoint.hpp"
 
 namespace mde::sim {
 
@@ -70,11 +75,24 @@ class Simulator {
   [[nodiscard]] const std::string& host() const noexcept;
   [[nodiscard]] std::uint16_t port() const noexcept;
   [[nodiscard]] std::string coinone_public_url() const;  // wss://host:port/
+  [[nodiscard]] std::string btse_oss_url() const;        // wss://host:port/ws/oss/spot
+  [[nodiscard]] std::string btse_main_url() const;       // wss://host:port/ws/spot
   [[nodiscard]] const std::filesystem::path& ca_file() const noexcept;
   [[nodiscard]] bool certificate_generated() const noexcept;  // false: reused from cert_dir
 
   // Faults. Closes every open connection's socket without a close frame (like a venue restart).
   void drop_connections();
+  // BTSE faults, each followed by a normal chain so a resubscribe recovers: the next delta of
+  // `market` chains from a seqNum never sent (a gap); a delta puts a bid at the best ask (a
+  // crossed book; the market's next delta deletes it).
+  void btse_skip_sequence(std::string market);
+  void btse_cross_book(std::string market);
+  // The BTSE book every subscriber of `market` is sent (its 50-level window and last seqNum).
+  // Waits for the I/O thread.
+  [[nodiscard]] BtseBookState btse_book(std::string market) const;
+  // While paused, the tick loop makes no market frames (requests are still answered): lets a
+  // test compare a client's book with the simulator's at rest.
+  void pause_market_data(bool paused);
 
   [[nodiscard]] const SimStats& stats() const noexcept;
 

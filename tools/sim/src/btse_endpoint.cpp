@@ -1,0 +1,466 @@
+#include "mde/sim/btse_endpoint.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <functional>
+#include <iterator>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "mde/core/decimal.hpp"
+#include "mde/sample/btse_generator.hpp"
+
+namespace mde::sim {
+namespace {
+
+constexpr std::string_view kBookKind = "update";
+constexpr std::string_view kTradeKind = "tradeHistoryApi";
+
+// JSON string contents: quotes, backslashes and control characters escaped (request args are
+// echoed in error frames and may hold anything).
+std::string escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[(c >> 4) & 0xf];
+      out += kHex[c & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+struct BtseError {
+  std::string arg;  // empty: the entry has no `arg` (a bad op, a non-JSON request)
+  int code;
+};
+
+std::string_view error_message(int code) {
+  switch (code) {
+    case 1000: return "Market pair provided is currently not supported.";
+    case 1001: return "Operation provided is currently not supported.";
+    case 1002:
+      return "Invalid request. Please check again your request and provide all information "
+             "required.";
+    default: return "Topic provided does not exist.";  // 1005
+  }
+}
+
+// {"severity":"ERROR","errors":[{"arg":"...","error":{"code":1000,"message":"..."}}, ...]}
+std::string errors_frame(const std::vector<BtseError>& errors) {
+  std::string f = R"({"severity":"ERROR","errors":[)";
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (i != 0) f += ',';
+    f += '{';
+    if (!errors[i].arg.empty()) f += R"("arg":")" + escape(errors[i].arg) + "\",";
+    f += R"("error":{"code":)" + std::to_string(errors[i].code) + R"(,"message":")" +
+         std::string(error_message(errors[i].code)) + "\"}}";
+  }
+  return f + "]}";
+}
+
+// {"event":"subscribe","channel":["update:BTC-USD_0", ...]}
+std::string ack_frame(std::string_view event, const std::vector<std::string>& topics) {
+  std::string f = R"({"event":")" + std::string(event) + R"(","channel":[)";
+  for (std::size_t i = 0; i < topics.size(); ++i) {
+    if (i != 0) f += ',';
+    f += '"' + topics[i] + '"';  // accepted topics only: a known market, no escapes needed
+  }
+  return f + "]}";
+}
+
+}  // namespace
+
+const std::vector<std::string>& btse_markets() {
+  static const std::vector<std::string> markets{"BTC-USD", "ETH-USD", "SOL-USD", "XRP-USD"};
+  return markets;
+}
+
+// ---- BtseMarketFeed ----------------------------------------------------------------------------
+
+struct BtseMarketFeed::State {
+  struct Level {
+    std::string price, size;  // as the generator wrote them (spelling kept)
+  };
+  struct Market {
+    std::string symbol;
+    std::map<Decimal, Level, std::greater<>> bids;  // best first
+    std::map<Decimal, Level> asks;                  // best first
+    std::uint64_t seq = 0;                          // the last seqNum used on the chain
+    std::int64_t timestamp_ms = 0;
+    std::string trades;         // the latest trade batch frame
+    std::string uncross_price;  // a crossing bid sent on the wire, deleted by the next delta
+    bool cross_pending = false;
+  };
+
+  State(std::uint64_t seed, std::vector<std::string> names)
+      : generator({.kind = sample::GenKind::book_heavy,
+                   .seed = seed,
+                   .markets = names,
+                   .resubscribe_ppm = 0,
+                   .resync_after_fault = false}) {
+    for (std::string& n : names) {
+      markets.emplace_back();
+      markets.back().symbol = std::move(n);
+    }
+  }
+
+  Market* find(std::string_view symbol) {
+    for (Market& m : markets) {
+      if (m.symbol == symbol) return &m;
+    }
+    return nullptr;
+  }
+  const Market* find(std::string_view symbol) const {
+    return const_cast<State*>(this)->find(symbol);
+  }
+
+  MarketFrame next();
+  MarketFrame book_frame(Market& m, simdjson::dom::element data);
+  MarketFrame cross(Market& m);
+  void put_delta_tail(Market& m);
+
+  sample::BtseGenerator generator;
+  simdjson::dom::parser parser;
+  std::vector<Market> markets;
+  std::string out;  // the frame handed out last
+};
+
+namespace {
+
+template <class Map>
+void put_levels(std::string& out, const Map& side, bool worst_first) {
+  out += '[';
+  std::size_t n = std::min(side.size(), kBtseWindow);
+  bool first = true;
+  auto put = [&](const auto& entry) {
+    if (!first) out += ',';
+    first = false;
+    out += "[\"" + entry.second.price + "\",\"" + entry.second.size + "\"]";
+  };
+  if (worst_first) {
+    auto it = side.begin();
+    std::advance(it, static_cast<std::ptrdiff_t>(n));
+    while (it != side.begin()) put(*--it);
+  } else {
+    for (auto it = side.begin(); n-- > 0; ++it) put(*it);
+  }
+  out += ']';
+}
+
+// Applies one [price, size] pair (absolute size; zero deletes) to a side; false when malformed.
+template <class Map>
+bool apply_level(Map& side, simdjson::dom::element pair, std::string& wire) {
+  std::string_view price, size;
+  simdjson::dom::array a;
+  if (pair.get(a) != simdjson::SUCCESS || a.at(0).get(price) != simdjson::SUCCESS ||
+      a.at(1).get(size) != simdjson::SUCCESS) {
+    return false;
+  }
+  Decimal p{}, s{};
+  if (Decimal::parse(price, p) != DecimalError::ok || Decimal::parse(size, s) != DecimalError::ok) {
+    return false;
+  }
+  if (s.is_zero()) side.erase(p);
+  else side[p] = {std::string(price), std::string(size)};
+  if (wire.size() > 1) wire += ',';
+  wire += "[\"";
+  wire.append(price);
+  wire += "\",\"";
+  wire.append(size);
+  wire += "\"]";
+  return true;
+}
+
+}  // namespace
+
+MarketFrame BtseMarketFeed::State::next() {
+  for (Market& m : markets) {
+    if (m.cross_pending) return cross(m);
+  }
+  for (;;) {
+    const sample::GenFrame g = generator.next();
+    if (!g.text.starts_with(R"({"topic":)")) continue;  // acks and pongs: the endpoint makes those
+    simdjson::dom::element root;
+    if (parser.parse(g.text.data(), g.text.size()).get(root) != simdjson::SUCCESS) continue;
+    std::string_view topic;
+    if (root["topic"].get(topic) != simdjson::SUCCESS) continue;
+    if (topic.starts_with("update:")) {
+      simdjson::dom::element data;
+      std::string_view symbol;
+      if (root["data"].get(data) != simdjson::SUCCESS ||
+          data["symbol"].get(symbol) != simdjson::SUCCESS) {
+        continue;
+      }
+      if (Market* m = find(symbol)) {
+        MarketFrame f = book_frame(*m, data);
+        if (!f.text.empty()) return f;
+      }
+    } else if (topic.starts_with("tradeHistoryApi:")) {
+      if (Market* m = find(topic.substr(topic.find(':') + 1))) {
+        m->trades.assign(g.text);
+        return {Venue::btse, kTradeKind, m->symbol, m->trades, 0};
+      }
+    }
+  }
+}
+
+// A generated snapshot replaces the market's book (the generator sends one per market at its
+// start); a generated delta is applied and sent on the feed's own chain. Returns an empty text
+// for a frame that sends nothing.
+MarketFrame BtseMarketFeed::State::book_frame(Market& m, simdjson::dom::element data) {
+  std::string_view type;
+  std::uint64_t seq = 0;
+  std::int64_t ts = 0;
+  simdjson::dom::array bids, asks;
+  if (data["type"].get(type) != simdjson::SUCCESS ||
+      data["seqNum"].get(seq) != simdjson::SUCCESS ||
+      data["timestamp"].get(ts) != simdjson::SUCCESS || data["bids"].get(bids) != simdjson::SUCCESS ||
+      data["asks"].get(asks) != simdjson::SUCCESS) {
+    return {};
+  }
+  m.timestamp_ms = ts;
+  std::string bid_wire = "[", ask_wire = "[";
+  if (type == "snapshot") {
+    m.bids.clear();
+    m.asks.clear();
+    if (m.seq == 0) m.seq = seq;  // the chain starts where the generator's does
+  } else if (!m.uncross_price.empty()) {
+    // Before the generated entries: a generated entry at that price wins (last entry counts).
+    bid_wire += "[\"" + m.uncross_price + "\",\"0\"]";
+    m.uncross_price.clear();
+  }
+  for (simdjson::dom::element e : bids) (void)apply_level(m.bids, e, bid_wire);
+  for (simdjson::dom::element e : asks) (void)apply_level(m.asks, e, ask_wire);
+  if (type == "snapshot") return {};
+  out = R"({"bids":)" + bid_wire + R"(],"asks":)" + ask_wire + ']';
+  ++m.seq;
+  put_delta_tail(m);
+  return {Venue::btse, kBookKind, m.symbol, out, 0};
+}
+
+// A delta that puts a bid at the best ask: the book crosses (the model keeps it out; the next
+// delta of the market deletes it on the wire).
+MarketFrame BtseMarketFeed::State::cross(Market& m) {
+  m.cross_pending = false;
+  if (m.asks.empty()) return next();
+  m.uncross_price = m.asks.begin()->second.price;
+  out = R"({"bids":[[")" + m.uncross_price + R"(","0.50000"]],"asks":[])";
+  ++m.seq;
+  put_delta_tail(m);
+  return {Venue::btse, kBookKind, m.symbol, out, 0};
+}
+
+void BtseMarketFeed::State::put_delta_tail(Market& m) {
+  out += R"(,"seqNum":)" + std::to_string(m.seq) + R"(,"prevSeqNum":)" + std::to_string(m.seq - 1) +
+         R"(,"type":"delta","timestamp":)" + std::to_string(m.timestamp_ms) + R"(,"symbol":")" +
+         m.symbol + "\"}";
+}
+
+BtseMarketFeed::BtseMarketFeed(std::uint64_t seed, std::vector<std::string> markets)
+    : state_(std::make_unique<State>(seed, std::move(markets))) {
+  // The generator opens with every market's snapshot: a subscriber never sees an empty book.
+  (void)state_->next();
+}
+BtseMarketFeed::~BtseMarketFeed() = default;
+
+MarketFrame BtseMarketFeed::next_frame() { return state_->next(); }
+
+bool BtseMarketFeed::has_market(std::string_view market) const {
+  return state_->find(market) != nullptr;
+}
+
+std::string BtseMarketFeed::snapshot_data(std::string_view market) const {
+  const State::Market* m = state_->find(market);
+  if (m == nullptr) return {};
+  std::string d = R"({"bids":)";
+  put_levels(d, m->bids, false);  // best first
+  d += R"(,"asks":)";
+  put_levels(d, m->asks, true);  // worst first, as on the wire
+  d += R"(,"seqNum":)" + std::to_string(m->seq) + R"(,"prevSeqNum":)" +
+       std::to_string(m->seq - 1) + R"(,"type":"snapshot","timestamp":)" +
+       std::to_string(m->timestamp_ms) + R"(,"symbol":")" + m->symbol + "\"}";
+  return d;
+}
+
+std::string_view BtseMarketFeed::recent_trades(std::string_view market) const {
+  const State::Market* m = state_->find(market);
+  return m == nullptr ? std::string_view{} : std::string_view(m->trades);
+}
+
+BtseBookState BtseMarketFeed::book(std::string_view market) const {
+  BtseBookState b;
+  const State::Market* m = state_->find(market);
+  if (m == nullptr) return b;
+  b.seq = m->seq;
+  auto copy = [](const auto& side, std::vector<PriceLevel>& to) {
+    for (const auto& [price, level] : side) {
+      if (to.size() == kBtseWindow) break;
+      Decimal q{};
+      (void)Decimal::parse(level.size, q);
+      to.push_back({price, q});
+    }
+  };
+  copy(m->bids, b.bids);
+  copy(m->asks, b.asks);
+  return b;
+}
+
+bool BtseMarketFeed::skip_sequence(std::string_view market) {
+  State::Market* m = state_->find(market);
+  if (m == nullptr) return false;
+  ++m->seq;  // lost: the next delta's prevSeqNum names a seqNum nobody was sent
+  return true;
+}
+
+bool BtseMarketFeed::cross_book(std::string_view market) {
+  State::Market* m = state_->find(market);
+  if (m == nullptr) return false;
+  m->cross_pending = true;
+  return true;
+}
+
+// ---- BtseEndpoint ------------------------------------------------------------------------------
+
+struct BtseEndpoint::State {
+  struct Subscription {
+    std::string topic;  // as the client wrote it: data frames carry it back
+    std::string market;
+    bool book;
+  };
+  State(const BtseMarketFeed& f, BtsePath p) : feed(f), path(p) {}
+
+  const BtseMarketFeed& feed;
+  BtsePath path;
+  simdjson::dom::parser parser;
+  std::vector<Subscription> subscriptions;
+};
+
+BtseEndpoint::BtseEndpoint(const BtseMarketFeed& feed, BtsePath path)
+    : state_(std::make_unique<State>(feed, path)) {}
+BtseEndpoint::~BtseEndpoint() = default;
+
+void BtseEndpoint::on_request(std::string_view request, std::vector<std::string>& out) {
+  ++counters_.requests;
+  if (request == "ping") {  // plain text, not JSON
+    ++counters_.pings;
+    out.emplace_back("pong");
+    return;
+  }
+  std::vector<BtseError> errors;
+  auto flush_errors = [&] {
+    if (errors.empty()) return;
+    counters_.errors += 1;
+    out.push_back(errors_frame(errors));
+  };
+  simdjson::dom::element root;
+  std::string_view op;
+  if (state_->parser.parse(request.data(), request.size()).get(root) != simdjson::SUCCESS ||
+      !root.is_object() || root["op"].get(op) != simdjson::SUCCESS) {
+    errors.push_back({{}, 1002});
+    return flush_errors();
+  }
+  if (op != "subscribe" && op != "unsubscribe") {
+    errors.push_back({{}, 1001});
+    return flush_errors();
+  }
+  simdjson::dom::array args;
+  if (root["args"].get(args) != simdjson::SUCCESS) return;  // no args: no reply (the probe's)
+  const bool subscribe = op == "subscribe";
+  std::vector<std::string> acked;
+  std::vector<std::string> data;  // snapshots and recent trades, after the ack
+  auto& subs = state_->subscriptions;
+  for (simdjson::dom::element arg : args) {
+    std::string_view topic;
+    if (arg.get(topic) != simdjson::SUCCESS) {
+      errors.push_back({{}, 1002});
+      continue;
+    }
+    const std::size_t colon = topic.find(':');
+    const std::string_view kind = topic.substr(0, colon);
+    if (colon == std::string_view::npos || (kind != kBookKind && kind != kTradeKind)) {
+      errors.push_back({std::string(topic), 1005});
+      continue;
+    }
+    const bool book = kind == kBookKind;
+    std::string_view market = topic.substr(colon + 1);
+    bool grouping_zero = true;
+    if (const std::size_t us = market.rfind('_'); book && us != std::string_view::npos &&
+                                                  us + 1 < market.size() &&
+                                                  std::all_of(market.begin() + static_cast<std::ptrdiff_t>(us) + 1,
+                                                              market.end(), [](char c) {
+                                                                return c >= '0' && c <= '9';
+                                                              })) {
+      grouping_zero = market.substr(us + 1) == "0";
+      market = market.substr(0, us);
+    }
+    if (!state_->feed.has_market(market)) {
+      errors.push_back({std::string(topic), 1000});
+      continue;
+    }
+    // Book topics belong to OSS and everything else to the main path: the wrong path leaves the
+    // topic out of the ack and never delivers it.
+    if (book != (state_->path == BtsePath::oss)) continue;
+    acked.emplace_back(topic);
+    std::erase_if(subs, [&](const State::Subscription& s) {
+      return s.book == book && s.market == market;
+    });
+    if (!subscribe) {
+      ++counters_.unsubscribes;
+      continue;
+    }
+    ++counters_.subscribes;
+    if (!grouping_zero) continue;  // acked, then silent: only grouping 0 is served
+    subs.push_back({std::string(topic), std::string(market), book});
+    if (book) {
+      data.push_back(R"({"topic":")" + std::string(topic) + R"(","data":)" +
+                     state_->feed.snapshot_data(market) + "}");
+    } else if (const std::string_view recent = state_->feed.recent_trades(market); !recent.empty()) {
+      data.emplace_back(recent);  // the first batch repeats recent trades, as probes saw
+    }
+  }
+  flush_errors();
+  out.push_back(ack_frame(op, acked));
+  for (std::string& d : data) out.push_back(std::move(d));
+}
+
+bool BtseEndpoint::render(const MarketFrame& frame, std::string& out) {
+  if (frame.venue != Venue::btse) return false;
+  const bool book = frame.channel == kBookKind;
+  for (const State::Subscription& s : state_->subscriptions) {
+    if (s.book != book || s.market != frame.market) continue;
+    if (book) {
+      out = R"({"topic":")" + s.topic + R"(","data":)";
+      out += frame.text;
+      out += '}';
+    } else {
+      out.assign(frame.text);
+    }
+    return true;
+  }
+  return false;
+}
+
+Route btse_oss_route(const BtseMarketFeed& feed) {
+  return {"/ws/oss/spot", [&feed](const UpgradeRequest&) {
+            return std::make_unique<BtseEndpoint>(feed, BtsePath::oss);
+          }};
+}
+
+Route btse_main_route(const BtseMarketFeed& feed) {
+  return {"/ws/spot", [&feed](const UpgradeRequest&) {
+            return std::make_unique<BtseEndpoint>(feed, BtsePath::main);
+          }};
+}
+
+}  // namespace mde::sim

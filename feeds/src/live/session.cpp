@@ -100,6 +100,7 @@ struct LiveSession::Impl {
         ping_timer(io),
         watchdog_timer(io),
         backoff_timer(io),
+        ack_timer(io),
         frame(options.max_frame_bytes),
         decoder(registry_ref, {.add_unknown_instruments = true,
                            .max_frame_bytes = options.max_frame_bytes}),
@@ -180,6 +181,7 @@ struct LiveSession::Impl {
     protocol->subscribe_requests(requests);
     for (const std::string& r : requests) send(r);
     for (const std::string& r : options.raw_requests) send(r);
+    arm_ack_timer(gen);
     arm_ping(gen);
     arm_watchdog(gen);
     do_read(gen);
@@ -209,6 +211,11 @@ struct LiveSession::Impl {
       if (!decoder.decode(frame.view(), publisher, options.venue).ok()) add(stats.decode_errors);
       publisher.flush();
       stats.queue_waits.store(publisher.stats().waits, std::memory_order_relaxed);
+      if (protocol->awaiting_replies()) {  // BTSE acks and errors for subscriptions in flight
+        failed.clear();
+        protocol->on_reply({static_cast<const char*>(bytes.data()), n}, failed);
+        report_failed();
+      }
     }
     buffer.consume(n);
     take_resync_requests();
@@ -253,8 +260,47 @@ struct LiveSession::Impl {
         protocol->resync_requests(registry.name(ids[k]), requests);
         for (const std::string& r : requests) send(r);
       }
+      arm_ack_timer(generation);
       if (n < std::size(ids)) return;
     }
+  }
+
+  // Subscriptions that failed (refused, left out of the ack, never acked): counted, and those the
+  // venue did not name in an error frame reach the engine as an error control with the topic.
+  void report_failed() {
+    for (const FailedTopic& f : failed) {
+      add(stats.failed_subscriptions);
+      if (f.reported_by_venue) continue;
+      publisher.begin_frame(now_ns(), options.connection);
+      Event& e = publisher.event();
+      e.header = {};
+      e.header.kind = EventKind::control;
+      e.header.venue = options.venue;
+      e.header.instrument = registry.find(options.venue, f.market).value_or(kNoInstrument);
+      e.control = Control{};
+      e.control.type = ControlType::error;
+      e.control.channel = f.channel;
+      e.control.topic_count = 1;
+      (void)e.control.topic.assign(
+          std::string_view(f.topic).substr(0, decltype(e.control.topic)::kCapacity));
+      (void)e.control.message.assign(f.why.substr(0, decltype(e.control.message)::kCapacity));
+      (void)publisher.emit();
+      publisher.flush();
+    }
+    failed.clear();
+  }
+
+  // Wakes at the earliest deadline of the subscriptions awaiting an ack.
+  void arm_ack_timer(std::uint64_t gen) {
+    if (!protocol->awaiting_replies()) return;
+    ack_timer.expires_at(protocol->next_reply_deadline());
+    ack_timer.async_wait([this, gen](beast::error_code ec) {
+      if (ec || gen != generation) return;
+      failed.clear();
+      protocol->on_reply_timeout(Clock::now(), failed);
+      report_failed();
+      arm_ack_timer(gen);
+    });
   }
 
   // ---- writes (one outstanding at a time) -------------------------------------------------
@@ -282,7 +328,9 @@ struct LiveSession::Impl {
 
   // ---- timers -----------------------------------------------------------------------------
   void arm_ping(std::uint64_t gen) {
-    ping_timer.expires_after(options.timers.ping_interval);
+    ping_timer.expires_after(options.timers.ping_interval.count() > 0
+                                 ? options.timers.ping_interval
+                                 : protocol->default_ping_interval());
     ping_timer.async_wait([this, gen](beast::error_code ec) {
       if (ec || gen != generation) return;
       add(stats.pings_sent);
@@ -341,6 +389,7 @@ struct LiveSession::Impl {
   void close_socket() {
     ping_timer.cancel();
     watchdog_timer.cancel();
+    ack_timer.cancel();
     resolver.cancel();
     if (conn) {
       beast::error_code ignored;
@@ -380,7 +429,7 @@ struct LiveSession::Impl {
   SessionOptions options;
   asio::ssl::context tls;
   tcp::resolver resolver;
-  asio::steady_timer ping_timer, watchdog_timer, backoff_timer;
+  asio::steady_timer ping_timer, watchdog_timer, backoff_timer, ack_timer;
   std::shared_ptr<Connection> conn;
   PaddedBuffer frame;
   VenueDecoder decoder;
@@ -388,6 +437,7 @@ struct LiveSession::Impl {
   std::mt19937_64 rng;
   std::unique_ptr<VenueProtocol> protocol;
   std::vector<std::string> requests;  // scratch for the protocol's requests
+  std::vector<FailedTopic> failed;    // scratch for the protocol's failed subscriptions
   Clock::time_point last_rx{};
   std::uint64_t generation = 0;
   int attempt = 0;

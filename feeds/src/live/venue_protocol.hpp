@@ -9,12 +9,18 @@
 //                      unsubscribe + subscribe its topic; Coinone: nothing, every book frame is a
 //                      whole snapshot already)
 //   on_close           what a close code from the venue means (reconnect, back off long, stop)
+//   default_ping_interval  the venue's recommended keepalive period
+//   on_reply / on_reply_timeout  subscriptions awaiting the venue's ack (BTSE): while any is
+//                      awaited (awaiting_replies(), a plain load), the session shows each inbound
+//                      frame to on_reply before decoding it, and asks on_reply_timeout at
+//                      next_reply_deadline(); both report the subscriptions that failed
 //
 // Thread: the session's I/O thread only. Control path: these allocate; none runs per frame.
 // Setup errors (an unknown venue, a subscription that cannot be written) throw
 // std::runtime_error from make_venue_protocol.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -34,8 +40,20 @@ enum class CloseAction : std::uint8_t {
   stop,            // retrying cannot help (4280 bad credentials): stop this session, report it
 };
 
+// A subscription that failed: the venue refused it (an error frame naming the topic: the decoder
+// has already reported that to the engine), left it out of its ack, or never answered.
+struct FailedTopic {
+  std::string topic;   // "update:BTC-USD_0"
+  std::string market;  // "BTC-USD"
+  Channel channel = Channel::none;
+  bool reported_by_venue = false;  // an error frame named it: count it, do not report it again
+  std::string_view why;            // static text
+};
+
 class VenueProtocol {
  public:
+  using Clock = std::chrono::steady_clock;
+
   virtual ~VenueProtocol() = default;
   virtual void upgrade_headers(HeaderList& out) { (void)out; }
   virtual void subscribe_requests(std::vector<std::string>& out) = 0;
@@ -43,11 +61,26 @@ class VenueProtocol {
   virtual void resync_requests(std::string_view market, std::vector<std::string>& out) {
     (void)market, (void)out;
   }
+  [[nodiscard]] virtual std::chrono::milliseconds default_ping_interval() const {
+    return std::chrono::milliseconds(20'000);
+  }
+  [[nodiscard]] bool awaiting_replies() const noexcept { return awaiting_replies_; }
+  [[nodiscard]] Clock::time_point next_reply_deadline() const noexcept { return reply_deadline_; }
+  virtual void on_reply(std::string_view frame, std::vector<FailedTopic>& failed) {
+    (void)frame, (void)failed;
+  }
+  virtual void on_reply_timeout(Clock::time_point now, std::vector<FailedTopic>& failed) {
+    (void)now, (void)failed;
+  }
   [[nodiscard]] virtual CloseAction on_close(std::uint16_t code) const {
     if (code == 4290) return CloseAction::reconnect_slow;
     if (code == 4280) return CloseAction::stop;
     return CloseAction::reconnect;
   }
+
+ protected:
+  bool awaiting_replies_ = false;
+  Clock::time_point reply_deadline_{};  // the earliest deadline among the awaited replies
 };
 
 [[nodiscard]] std::unique_ptr<VenueProtocol> make_venue_protocol(const SessionOptions& options);

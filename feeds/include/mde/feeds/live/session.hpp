@@ -63,12 +63,16 @@ struct TlsOptions {
 };
 
 struct SessionTimers {
-  std::chrono::milliseconds ping_interval{20'000};    // Coinone: 20 s (protocols.md A5)
+  // 0: the venue's recommendation (Coinone 20 s, protocols.md A5; BTSE 15 s, B2).
+  std::chrono::milliseconds ping_interval{0};
   std::chrono::milliseconds silence_timeout{60'000};  // no inbound frame for this long: dead
   std::chrono::milliseconds connect_timeout{10'000};  // per phase: TCP, TLS, WebSocket upgrade
   std::chrono::milliseconds backoff_initial{250};
   std::chrono::milliseconds backoff_max{30'000};
   std::chrono::milliseconds backoff_after_limit{60'000};  // after close 4290 (too many connections)
+  // A subscription the venue has not acknowledged this long after it was sent is reported as
+  // failed (BTSE: the ack lists only the topics that succeeded; an ack may never come).
+  std::chrono::milliseconds subscribe_ack_timeout{10'000};
 };
 
 // One Coinone public subscription (ORDERBOOK, TRADE or TICKER of one market).
@@ -77,6 +81,14 @@ struct CoinoneSubscription {
   std::string target;  // "XRP"
   std::string quote = "KRW";
   coinone::WireFormat format = coinone::WireFormat::default_format;
+};
+
+// One BTSE spot subscription: the order book `update:SYM_0` (send it on a session to the OSS
+// endpoint, wss://ws.btse.com/ws/oss/spot) or public trades `tradeHistoryApi:SYM` (on a session
+// to the main endpoint, wss://ws.btse.com/ws/spot). protocols.md B1, B4, B6.
+struct BtseSubscription {
+  Channel channel = Channel::book;  // book or trade
+  std::string market;               // "BTC-USD"
 };
 
 // Takes the engine's resync requests for this connection (Engine::resync_requests): writes up to
@@ -95,7 +107,8 @@ struct SessionOptions {
   Endpoint endpoint;
   TlsOptions tls;
   std::vector<std::pair<std::string, std::string>> headers;  // extra upgrade request headers
-  std::vector<CoinoneSubscription> subscriptions;
+  std::vector<CoinoneSubscription> subscriptions;      // venue coinone
+  std::vector<BtseSubscription> btse_subscriptions;   // venue btse
   std::vector<std::string> raw_requests;  // sent verbatim after the subscriptions (tests, tools)
   SessionTimers timers;
   std::uint32_t connection = 0;  // EventHeader::connection of everything this session hands over
@@ -123,6 +136,10 @@ struct SessionStats {
   std::atomic<std::uint64_t> pings_sent{0};
   std::atomic<std::uint64_t> watchdog_fires{0};
   std::atomic<std::uint64_t> resync_requests{0};
+  // Subscriptions the venue refused (an error naming the topic), left out of its ack, or never
+  // acknowledged within subscribe_ack_timeout; each also reaches on_status as an error control
+  // naming the topic.
+  std::atomic<std::uint64_t> failed_subscriptions{0};
   std::atomic<std::uint64_t> queue_waits{0};     // times a full queue made the reader wait
   std::atomic<std::uint64_t> slow_backoffs{0};  // reconnects delayed long by a 4290 close
   std::atomic<SessionStage> last_failure{SessionStage::none};

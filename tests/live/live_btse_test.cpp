@@ -263,6 +263,21 @@ TEST_F(LiveBtse, ABookTopicLeftOutOfTheAckIsReportedAsAFailedSubscription) {
   EXPECT_EQ(books_of("BTC-USD"), 0u);
 }
 
+TEST_F(LiveBtse, ASubscriptionNeverAcknowledgedIsReportedOnceTheAckTimeoutPasses) {
+  // A peer that never acks BTSE requests: the simulator's Coinone path answers them with its own
+  // ERROR frames, which are no BTSE ack.
+  live::SessionOptions o = session(sim_->coinone_public_url(), {{Channel::book, "BTC-USD"}});
+  o.timers.subscribe_ack_timeout = 100ms;
+  runtime().add_session(std::move(o));
+  runtime().start();
+  ASSERT_TRUE(wait_until([&] { return recorder_.has_error_for("update:BTC-USD_0"); }));
+  const auto errors = recorder_.errors();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].message.find("subscribe_ack_timeout"), std::string::npos) << errors[0].message;
+  EXPECT_EQ(runtime().session(0).stats().failed_subscriptions.load(), 1u);
+  EXPECT_EQ(runtime().session(0).stats().connects.load(), 1u);  // reported, not reconnected
+}
+
 TEST_F(LiveBtse, ADroppedConnectionIsReconnectedResubscribedAndItsBooksGoStaleThenLive) {
   runtime().add_session(books({"BTC-USD"}));
   runtime().add_session(trades({"BTC-USD"}));

@@ -115,15 +115,15 @@ struct BtseMarketFeed::State {
     }
   }
 
-  Market* find(std::string_view symbol) {
-    for (Market& m : markets) {
+  template <class Self>
+  static auto find_in(Self& self, std::string_view symbol) -> decltype(&self.markets.front()) {
+    for (auto& m : self.markets) {
       if (m.symbol == symbol) return &m;
     }
     return nullptr;
   }
-  const Market* find(std::string_view symbol) const {
-    return const_cast<State*>(this)->find(symbol);
-  }
+  Market* find(std::string_view symbol) { return find_in(*this, symbol); }
+  const Market* find(std::string_view symbol) const { return find_in(*this, symbol); }
 
   MarketFrame next();
   MarketFrame book_frame(Market& m, simdjson::dom::element data);

@@ -198,6 +198,15 @@ TEST(SimBtseEndpoint, ATopicWithoutGroupingIsTheZeroChainAndDataCarriesTheTopicA
   EXPECT_GT(pump(feed, oss, client, 500), 10);
 }
 
+TEST(SimBtseEndpoint, AnotherGroupingIsAckedThenStaysSilent) {
+  BtseMarketFeed feed(5);
+  BtseEndpoint oss(feed, BtsePath::oss);
+  EXPECT_EQ(ask(oss, R"({"op":"subscribe","args":["update:BTC-USD_5"]})"),
+            std::vector<std::string>{R"({"event":"subscribe","channel":["update:BTC-USD_5"]})"});
+  Client client;
+  EXPECT_EQ(pump(feed, oss, client, 500), 0);
+}
+
 TEST(SimBtseEndpoint, BookTopicsOnTheMainPathAreLeftOutOfTheAckAndNeverDelivered) {
   BtseMarketFeed feed(5);
   BtseEndpoint main(feed, BtsePath::main);

@@ -79,6 +79,19 @@ std::string ack_frame(std::string_view event, const std::vector<std::string>& to
   return f + "]}";
 }
 
+// "BTC-USD_0" -> "BTC-USD" (grouping 0); "BTC-USD" is the grouping 0 chain too; "BTC-USD_5"
+// -> "BTC-USD", not grouping 0.
+void split_grouping(std::string_view& market, bool& grouping_zero) {
+  const std::size_t us = market.rfind('_');
+  if (us == std::string_view::npos || us + 1 == market.size()) return;
+  const std::string_view digits = market.substr(us + 1);
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return;
+  }
+  grouping_zero = digits == "0";
+  market = market.substr(0, us);
+}
+
 }  // namespace
 
 const std::vector<std::string>& btse_markets() {
@@ -395,15 +408,7 @@ void BtseEndpoint::on_request(std::string_view request, std::vector<std::string>
     const bool book = kind == kBookKind;
     std::string_view market = topic.substr(colon + 1);
     bool grouping_zero = true;
-    if (const std::size_t us = market.rfind('_'); book && us != std::string_view::npos &&
-                                                  us + 1 < market.size() &&
-                                                  std::all_of(market.begin() + static_cast<std::ptrdiff_t>(us) + 1,
-                                                              market.end(), [](char c) {
-                                                                return c >= '0' && c <= '9';
-                                                              })) {
-      grouping_zero = market.substr(us + 1) == "0";
-      market = market.substr(0, us);
-    }
+    if (book) split_grouping(market, grouping_zero);
     if (!state_->feed.has_market(market)) {
       errors.push_back({std::string(topic), 1000});
       continue;

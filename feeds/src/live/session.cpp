@@ -19,6 +19,7 @@
 #include "mde/core/frame.hpp"
 #include "mde/feeds/publish/event_publisher.hpp"
 #include "mde/feeds/venue_decoder.hpp"
+#include "error_attribution.hpp"
 #include "tls.hpp"
 #include "venue_protocol.hpp"
 
@@ -104,7 +105,8 @@ struct LiveSession::Impl {
                            .max_frame_bytes = options.max_frame_bytes}),
         publisher(queue, PublishOptions{}, stop),
         rng(options.jitter_seed),
-        protocol(make_venue_protocol(options)) {}
+        protocol(make_venue_protocol(options)),
+        sink(publisher, registry_ref, stats, protocol->ack_error_code()) {}
 
   // ---- connect ----------------------------------------------------------------------------
   void do_connect() {
@@ -175,6 +177,7 @@ struct LiveSession::Impl {
     stats.connected.store(true, std::memory_order_relaxed);
     attempt = 0;
     last_rx = Clock::now();
+    sink.reset();
     requests.clear();
     protocol->subscribe_requests(requests);
     for (const std::string& r : requests) send(r);
@@ -205,7 +208,7 @@ struct LiveSession::Impl {
       stats.last_failure.store(SessionStage::oversized_frame, std::memory_order_relaxed);
     } else {
       publisher.begin_frame(now_ns(), options.connection);
-      if (!decoder.decode(frame.view(), publisher, options.venue).ok()) add(stats.decode_errors);
+      if (!decoder.decode(frame.view(), sink, options.venue).ok()) add(stats.decode_errors);
       publisher.flush();
       stats.queue_waits.store(publisher.stats().waits, std::memory_order_relaxed);
     }
@@ -383,6 +386,7 @@ struct LiveSession::Impl {
   EventPublisher<SessionQueue> publisher;
   std::mt19937_64 rng;
   std::unique_ptr<VenueProtocol> protocol;
+  ErrorAttributingSink<EventPublisher<SessionQueue>> sink;  // decoder -> sink -> publisher
   std::vector<std::string> requests;  // scratch for the protocol's requests
   Clock::time_point last_rx{};
   std::uint64_t generation = 0;

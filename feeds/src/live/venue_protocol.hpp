@@ -9,6 +9,8 @@
 //                      unsubscribe + subscribe its topic; Coinone: nothing, every book frame is a
 //                      whole snapshot already)
 //   on_close           what a close code from the venue means (reconnect, back off long, stop)
+//   ack_error_code     the ERROR code the venue sends right after a SUBSCRIBED ack to say that
+//                      subscription failed (Coinone: 160012 for an unknown market; 0: none)
 //
 // Thread: the session's I/O thread only. Control path: these allocate; none runs per frame.
 // Setup errors (an unknown venue, a subscription that cannot be written) throw
@@ -43,6 +45,7 @@ class VenueProtocol {
   virtual void resync_requests(std::string_view market, std::vector<std::string>& out) {
     (void)market, (void)out;
   }
+  [[nodiscard]] virtual std::int64_t ack_error_code() const { return 0; }
   [[nodiscard]] virtual CloseAction on_close(std::uint16_t code) const {
     if (code == 4290) return CloseAction::reconnect_slow;
     if (code == 4280) return CloseAction::stop;

@@ -36,6 +36,7 @@ int run_sim(sim::SimOptions options) {
   sim::Simulator simulator(std::move(options));  // throws on a bad address or certificate dir
   simulator.start();
   std::printf("coinone public  %s\n", simulator.coinone_public_url().c_str());
+  std::printf("coinone private %s\n", simulator.coinone_private_url().c_str());
   std::printf("CA file         %s (%s)\n", simulator.ca_file().c_str(),
               simulator.certificate_generated() ? "generated" : "reused");
   std::fflush(stdout);

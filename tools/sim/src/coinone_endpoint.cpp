@@ -56,14 +56,15 @@ std::string upper(std::string_view s) {
   return out;
 }
 
-std::string error_frame(std::int64_t code, std::string_view message, std::string_view field) {
+}  // namespace
+
+std::string coinone_error_frame(std::int64_t code, std::string_view message,
+                               std::string_view field) {
   std::string f = R"({"response_type":"ERROR","error_code":)" + std::to_string(code) +
                   R"(,"message":")" + std::string(message) + '"';
   if (!field.empty()) f += R"(,"field":")" + std::string(field) + '"';
   return f + "}";
 }
-
-}  // namespace
 
 std::string translate_coinone_keys(std::string_view frame, CoinoneFormat to) {
   std::string out;
@@ -156,7 +157,7 @@ void CoinoneEndpoint::on_request(std::string_view request, const CoinoneMarketFe
   ++counters_.requests;
   auto error = [&](std::int64_t code, std::string_view message, std::string_view field = {}) {
     ++counters_.errors;
-    out.push_back(error_frame(code, message, field));
+    out.push_back(coinone_error_frame(code, message, field));
   };
   simdjson::dom::element root;
   if (state_->parser.parse(request.data(), request.size()).get(root) != simdjson::SUCCESS ||

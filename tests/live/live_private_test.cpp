@@ -229,6 +229,21 @@ TEST_F(LivePrivate, A4290CloseBacksOffForTheLimitDelayBeforeReconnecting) {
   EXPECT_FALSE(st.stopped_by_venue.load());
 }
 
+TEST_F(LivePrivate, A4280CloseOnAnEstablishedSessionStopsItAndIsReported) {
+  start_sim();
+  runtime().add_session(private_session());
+  runtime().start();
+  const live::SessionStats& st = runtime().session(0).stats();
+  ASSERT_TRUE(wait_until([&] { return recorder_.orders.load() >= 3; }));
+  sim_->close_all(4280);
+  ASSERT_TRUE(wait_until([&] {
+    return st.stopped_by_venue.load() && recorder_.disconnected_4280.load() == 1;
+  }));
+  EXPECT_FALSE(wait_until([&] { return st.connect_attempts.load() > 1; }, 200ms));
+  EXPECT_EQ(st.disconnects.load(), 1u);
+  EXPECT_FALSE(st.connected.load());
+}
+
 TEST_F(LivePrivate, AnUnknownMarketsError160012IsReportedAsThatSubscriptionFailed) {
   start_sim();
   live::SessionOptions o = private_session();

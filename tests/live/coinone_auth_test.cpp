@@ -8,26 +8,13 @@
 #include <sstream>
 #include <type_traits>
 
+#include "live/coinone_auth_vector.hpp"
 #include "mde/feeds/coinone/auth.hpp"
 
 namespace mde {
 namespace {
 
-constexpr const char* kAccess = "5a3e35e4-0778-4619-a117-7c60740b22a2";
-constexpr const char* kSecret = "9974e540-9451-4898-bdd6-4e6c7872a86a";
-constexpr const char* kNonce = "3b0a4c1e-2f55-4d2b-9a61-0c2f7b1d9e10";
-constexpr std::int64_t kTimestamp = 1700000000123;
-constexpr const char* kJson =
-    R"({"access_token":"5a3e35e4-0778-4619-a117-7c60740b22a2","nonce":"3b0a4c1e-2f55-4d2b-9a61-0c2f7b1d9e10","timestamp":1700000000123})";
-constexpr const char* kPayload =
-    "eyJhY2Nlc3NfdG9rZW4iOiI1YTNlMzVlNC0wNzc4LTQ2MTktYTExNy03YzYwNzQwYjIyYTIiLCJub25jZSI6IjNiMGE0YzFl"
-    "LTJmNTUtNGQyYi05YTYxLTBjMmY3YjFkOWUxMCIsInRpbWVzdGFtcCI6MTcwMDAwMDAwMDEyM30=";
-constexpr const char* kSignature =
-    "9f6b17bd6cb16b3e163ac1fc6819ced955012b42600e58585017c63f7019fa8bfd6226d65f00b2ca17472a0258363a"
-    "9969b66f1bf81e567e05b006add75bd494";
-constexpr const char* kSignatureUpperSecret =
-    "be0ae5e0e3481672c12b7e7800491aee5b216514c23dd3f66efced3f55694e052dbde097110041cf8ad8b20159f458"
-    "9e4e6bcc66fb8ef8928151b5273d05897e";
+using namespace auth_vector;
 
 coinone::Credentials credentials() {
   return {coinone::Secret(kAccess), coinone::Secret(kSecret)};

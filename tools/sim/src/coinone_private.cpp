@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "coinone_request.hpp"
 #include "mde/sim/coinone_endpoint.hpp"
 
 namespace mde::sim {
@@ -371,37 +372,15 @@ class CoinonePrivateConnection final : public EndpointConnection {
   [[nodiscard]] std::uint16_t close_code() const override { return authorized_ ? 0 : 4280; }
 
   void on_request(std::string_view request, std::vector<std::string>& out) override {
-    ++counters_.requests;
-    auto error = [&](std::int64_t code, std::string_view message, std::string_view field = {}) {
+    const std::optional<CoinoneRequest> read =
+        read_coinone_request(parser_, request, {"MYORDER", "MYASSET"}, counters_, out);
+    if (!read) return;
+    const auto& [root, channel, format, subscribe] = *read;
+    const bool is_short = format == CoinoneFormat::short_format;
+    auto error = [&](std::int64_t code, std::string_view message) {
       ++counters_.errors;
-      out.push_back(coinone_error_frame(code, message, field));
+      out.push_back(coinone_error_frame(code, message));
     };
-    simdjson::dom::element root;
-    std::string_view type, channel;
-    if (parser_.parse(request.data(), request.size()).get(root) != simdjson::SUCCESS ||
-        !root.is_object() || root["request_type"].get(type) != simdjson::SUCCESS) {
-      return error(160010, "Invalid Request");
-    }
-    if (type == "PING") {
-      ++counters_.pings;
-      out.emplace_back(R"({"response_type":"PONG"})");
-      return;
-    }
-    if (type != "SUBSCRIBE" && type != "UNSUBSCRIBE") {
-      return error(160011, "Invalid Type", "request_type");
-    }
-    if (root["channel"].get(channel) != simdjson::SUCCESS ||
-        (channel != "MYORDER" && channel != "MYASSET")) {
-      return error(160011, "Invalid Type", "channel");
-    }
-    bool is_short = false;
-    if (std::string_view f; root["format"].get(f) == simdjson::SUCCESS) {
-      if (f == "SHORT") is_short = true;
-      else if (f != "DEFAULT") return error(160011, "Invalid Type", "format");
-    } else if (root["format"].error() != simdjson::NO_SUCH_FIELD) {
-      return error(160011, "Invalid Type", "format");
-    }
-    const bool subscribe = type == "SUBSCRIBE";
     const std::string ack = std::string(R"({"response_type":")") +
                             (subscribe ? "SUBSCRIBED" : "UNSUBSCRIBED") + R"(","channel":")" +
                             std::string(channel) + '"';

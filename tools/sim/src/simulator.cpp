@@ -448,13 +448,14 @@ void Simulator::stall(std::chrono::milliseconds duration) {
 }
 
 void Simulator::send_malformed(std::uint32_t count) {
-  // Not JSON, truncated mid-object, a cut string, a bare value: every kind a decoder must refuse.
+  // Not JSON, truncated mid-object, a cut string, a cut key, trailing content: each a frame a
+  // decoder must refuse (all valid UTF-8: a WebSocket text frame must be).
   static constexpr std::string_view kGarbage[] = {
       "not json at all",
       R"({"response_type":"DATA","channel":"ORDERBOOK","data":{"quote_currency":"KRW","targ)",
       R"({"r":"DATA","c":"TRADE","d":{"qc":"KRW","tc":"XRP","p":"8)",
       R"({"response_type":)",
-      "\x00\xff{",
+      R"({"response_type":"PONG"}})",
   };
   asio::post(impl_->ioc, [impl = impl_.get(), count] {
     impl->for_each_open([impl, count](ServerSession& s) {

@@ -47,6 +47,8 @@ struct Credentials {
   [[nodiscard]] bool empty() const noexcept { return access_token.empty() || secret_key.empty(); }
 };
 
+// The venue's private endpoint (A7.1; the doc's wscat example without `/v1` looks like a typo).
+inline constexpr std::string_view kPrivateUrl = "wss://stream.coinone.co.kr/v1/private";
 inline constexpr std::string_view kPayloadHeader = "X-COINONE-PAYLOAD";
 inline constexpr std::string_view kSignatureHeader = "X-COINONE-SIGNATURE";
 

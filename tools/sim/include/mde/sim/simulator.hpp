@@ -4,7 +4,9 @@
 //   Simulator sim({.port = 0, .seed = 7, .cert_dir = dir});  // binds; certificate made or reused
 //   sim.start();                                              // its own I/O thread
 //   sim.coinone_public_url();  sim.ca_file();                 // what a client needs
+//   sim.coinone_private_url();                                // signed with options.coinone_account
 //   sim.drop_connections();                                   // fault: sockets closed, no close frame
+//   sim.stall(500ms); sim.send_malformed(3); sim.close_all(4290);  // more faults (see below)
 //   sim.stop();                                               // also in the destructor
 //
 // Endpoints are Routes (endpoint.hpp), market data comes from one MarketSource per venue (each

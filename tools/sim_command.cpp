@@ -34,6 +34,7 @@ int run_sim(sim::SimOptions options) {
   std::printf("coinone public  %s\n", simulator.coinone_public_url().c_str());
   std::printf("btse oss        %s\n", simulator.btse_oss_url().c_str());
   std::printf("btse main       %s\n", simulator.btse_main_url().c_str());
+  std::printf("coinone private %s\n", simulator.coinone_private_url().c_str());
   std::printf("CA file         %s (%s)\n", simulator.ca_file().c_str(),
               simulator.certificate_generated() ? "generated" : "reused");
   std::fflush(stdout);

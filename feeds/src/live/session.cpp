@@ -20,6 +20,7 @@
 #include "mde/core/frame.hpp"
 #include "mde/feeds/publish/event_publisher.hpp"
 #include "mde/feeds/venue_decoder.hpp"
+#include "error_attribution.hpp"
 #include "tls.hpp"
 #include "venue_protocol.hpp"
 
@@ -106,7 +107,8 @@ struct LiveSession::Impl {
                            .max_frame_bytes = options.max_frame_bytes}),
         publisher(queue, PublishOptions{}, stop),
         rng(options.jitter_seed),
-        protocol(make_venue_protocol(options)) {}
+        protocol(make_venue_protocol(options)),
+        sink(publisher, registry_ref, stats, protocol->ack_error_code()) {}
 
   // ---- connect ----------------------------------------------------------------------------
   void do_connect() {
@@ -177,6 +179,7 @@ struct LiveSession::Impl {
     stats.connected.store(true, std::memory_order_relaxed);
     attempt = 0;
     last_rx = Clock::now();
+    sink.reset();
     requests.clear();
     protocol->subscribe_requests(requests);
     for (const std::string& r : requests) send(r);
@@ -208,7 +211,7 @@ struct LiveSession::Impl {
       stats.last_failure.store(SessionStage::oversized_frame, std::memory_order_relaxed);
     } else {
       publisher.begin_frame(now_ns(), options.connection);
-      if (!decoder.decode(frame.view(), publisher, options.venue).ok()) add(stats.decode_errors);
+      if (!decoder.decode(frame.view(), sink, options.venue).ok()) add(stats.decode_errors);
       publisher.flush();
       stats.queue_waits.store(publisher.stats().waits, std::memory_order_relaxed);
       if (protocol->awaiting_replies()) {  // BTSE acks and errors for subscriptions in flight
@@ -436,6 +439,7 @@ struct LiveSession::Impl {
   EventPublisher<SessionQueue> publisher;
   std::mt19937_64 rng;
   std::unique_ptr<VenueProtocol> protocol;
+  ErrorAttributingSink<EventPublisher<SessionQueue>> sink;  // decoder -> sink -> publisher
   std::vector<std::string> requests;  // scratch for the protocol's requests
   std::vector<FailedTopic> failed;    // scratch for the protocol's failed subscriptions
   Clock::time_point last_rx{};

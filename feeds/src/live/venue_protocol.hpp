@@ -14,6 +14,8 @@
 //                      awaited (awaiting_replies(), a plain load), the session shows each inbound
 //                      frame to on_reply before decoding it, and asks on_reply_timeout at
 //                      next_reply_deadline(); both report the subscriptions that failed
+//   ack_error_code     the ERROR code the venue sends right after a SUBSCRIBED ack to say that
+//                      subscription failed (Coinone: 160012 for an unknown market; 0: none)
 //
 // Thread: the session's I/O thread only. Control path: these allocate; none runs per frame.
 // Setup errors (an unknown venue, a subscription that cannot be written) throw
@@ -72,6 +74,7 @@ class VenueProtocol {
   virtual void on_reply_timeout(Clock::time_point now, std::vector<FailedTopic>& failed) {
     (void)now, (void)failed;
   }
+  [[nodiscard]] virtual std::int64_t ack_error_code() const { return 0; }
   [[nodiscard]] virtual CloseAction on_close(std::uint16_t code) const {
     if (code == 4290) return CloseAction::reconnect_slow;
     if (code == 4280) return CloseAction::stop;

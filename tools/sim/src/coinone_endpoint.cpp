@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "coinone_request.hpp"
 #include "mde/sample/coinone_generator.hpp"
 
 namespace mde::sim {
@@ -56,14 +57,54 @@ std::string upper(std::string_view s) {
   return out;
 }
 
-std::string error_frame(std::int64_t code, std::string_view message, std::string_view field) {
+}  // namespace
+
+std::string coinone_error_frame(std::int64_t code, std::string_view message,
+                               std::string_view field) {
   std::string f = R"({"response_type":"ERROR","error_code":)" + std::to_string(code) +
                   R"(,"message":")" + std::string(message) + '"';
   if (!field.empty()) f += R"(,"field":")" + std::string(field) + '"';
   return f + "}";
 }
 
-}  // namespace
+std::optional<CoinoneRequest> read_coinone_request(simdjson::dom::parser& parser,
+                                                   std::string_view text,
+                                                   std::initializer_list<std::string_view> channels,
+                                                   EndpointCounters& counters,
+                                                   std::vector<std::string>& out) {
+  ++counters.requests;
+  auto error = [&](std::int64_t code, std::string_view message, std::string_view field = {}) {
+    ++counters.errors;
+    out.push_back(coinone_error_frame(code, message, field));
+    return std::nullopt;
+  };
+  CoinoneRequest r;
+  std::string_view type;
+  if (parser.parse(text.data(), text.size()).get(r.root) != simdjson::SUCCESS ||
+      !r.root.is_object() || r.root["request_type"].get(type) != simdjson::SUCCESS) {
+    return error(160010, "Invalid Request");
+  }
+  if (type == "PING") {
+    ++counters.pings;
+    out.emplace_back(R"({"response_type":"PONG"})");
+    return std::nullopt;
+  }
+  if (type != "SUBSCRIBE" && type != "UNSUBSCRIBE") {
+    return error(160011, "Invalid Type", "request_type");
+  }
+  r.subscribe = type == "SUBSCRIBE";
+  if (r.root["channel"].get(r.channel) != simdjson::SUCCESS ||
+      std::find(channels.begin(), channels.end(), r.channel) == channels.end()) {
+    return error(160011, "Invalid Type", "channel");
+  }
+  if (std::string_view f; r.root["format"].get(f) == simdjson::SUCCESS) {
+    if (f == "SHORT") r.format = CoinoneFormat::short_format;
+    else if (f != "DEFAULT") return error(160011, "Invalid Type", "format");
+  } else if (r.root["format"].error() != simdjson::NO_SUCH_FIELD) {
+    return error(160011, "Invalid Type", "format");
+  }
+  return r;
+}
 
 std::string translate_coinone_keys(std::string_view frame, CoinoneFormat to) {
   std::string out;
@@ -153,38 +194,14 @@ CoinoneEndpoint::~CoinoneEndpoint() = default;
 
 void CoinoneEndpoint::on_request(std::string_view request, const CoinoneMarketFeed& feed,
                                  std::vector<std::string>& out) {
-  ++counters_.requests;
-  auto error = [&](std::int64_t code, std::string_view message, std::string_view field = {}) {
+  const std::optional<CoinoneRequest> request_read = read_coinone_request(
+      state_->parser, request, {"ORDERBOOK", "TRADE", "TICKER"}, counters_, out);
+  if (!request_read) return;
+  const auto [root, channel, format, subscribe] = *request_read;
+  auto error = [&](std::int64_t code, std::string_view message) {
     ++counters_.errors;
-    out.push_back(error_frame(code, message, field));
+    out.push_back(coinone_error_frame(code, message));
   };
-  simdjson::dom::element root;
-  if (state_->parser.parse(request.data(), request.size()).get(root) != simdjson::SUCCESS ||
-      !root.is_object()) {
-    return error(160010, "Invalid Request");
-  }
-  std::string_view type;
-  if (root["request_type"].get(type) != simdjson::SUCCESS) return error(160010, "Invalid Request");
-  if (type == "PING") {
-    ++counters_.pings;
-    out.emplace_back(R"({"response_type":"PONG"})");
-    return;
-  }
-  if (type != "SUBSCRIBE" && type != "UNSUBSCRIBE") {
-    return error(160011, "Invalid Type", "request_type");
-  }
-  std::string_view channel;
-  if (root["channel"].get(channel) != simdjson::SUCCESS ||
-      (channel != "ORDERBOOK" && channel != "TRADE" && channel != "TICKER")) {
-    return error(160011, "Invalid Type", "channel");
-  }
-  CoinoneFormat format = CoinoneFormat::default_format;
-  if (std::string_view f; root["format"].get(f) == simdjson::SUCCESS) {
-    if (f == "SHORT") format = CoinoneFormat::short_format;
-    else if (f != "DEFAULT") return error(160011, "Invalid Type", "format");
-  } else if (root["format"].error() != simdjson::NO_SUCH_FIELD) {
-    return error(160011, "Invalid Type", "format");
-  }
   std::string_view quote, target;
   simdjson::dom::object topic;
   if (root["topic"].get(topic) != simdjson::SUCCESS ||
@@ -192,7 +209,6 @@ void CoinoneEndpoint::on_request(std::string_view request, const CoinoneMarketFe
       topic["target_currency"].get(target) != simdjson::SUCCESS) {
     return error(160012, "Invalid Topic");
   }
-  const bool subscribe = type == "SUBSCRIBE";
   // The ack echoes the topic exactly as sent, with long keys whatever the format.
   out.push_back(std::string(R"({"response_type":")") +
                 (subscribe ? "SUBSCRIBED" : "UNSUBSCRIBED") + R"(","channel":")" +

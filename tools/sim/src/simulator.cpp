@@ -24,6 +24,7 @@
 #include "mde/sim/btse_endpoint.hpp"
 #include "mde/sim/certificate.hpp"
 #include "mde/sim/coinone_endpoint.hpp"
+#include "mde/sim/coinone_private.hpp"
 #include "mde/sim/endpoint.hpp"
 
 namespace mde::sim {
@@ -75,6 +76,11 @@ struct Server {
     routes.push_back(btse_oss_route(*btse));
     routes.push_back(btse_main_route(*btse));
     sources.push_back(std::move(btse_feed));
+    auto own = std::make_unique<CoinonePrivateFeed>(options.seed, options.rate, options.private_rate);
+    routes.push_back(coinone_private_route(*own, options.coinone_account, options.seed,
+                                           connection_counter));
+    coinone_private = own.get();
+    sources.push_back(std::move(own));
   }
 
   [[nodiscard]] const Route* find_route(std::string_view path) const {
@@ -89,6 +95,8 @@ struct Server {
   void do_tick();
   void on_tick(beast::error_code ec);
   void publish(const MarketFrame& frame);
+  template <class F>
+  void for_each_open(F&& f);
 
   SimOptions options;
   CertificateFiles cert;
@@ -101,6 +109,8 @@ struct Server {
   BtseMarketFeed* btse = nullptr;                      // in `sources`: the BTSE knobs act on it
   bool paused = false;                                 // no market frames while set
   std::vector<Route> routes;
+  CoinonePrivateFeed* coinone_private = nullptr;  // owned by `sources`
+  std::chrono::steady_clock::time_point now{};    // this tick's time
   std::shared_ptr<std::uint64_t> connection_counter = std::make_shared<std::uint64_t>(0);
   std::vector<std::weak_ptr<ServerSession>> sessions;
   std::map<std::string, std::uint32_t> per_address;  // open connections per peer address
@@ -153,6 +163,19 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
 
   [[nodiscard]] bool open() const noexcept { return open_; }
   [[nodiscard]] EndpointConnection* endpoint() const noexcept { return endpoint_.get(); }
+
+  // Fault: no data frame until `until` (requests are still answered).
+  void stall_until(std::chrono::steady_clock::time_point until) noexcept { stalled_until_ = until; }
+  [[nodiscard]] bool stalled(std::chrono::steady_clock::time_point now) const noexcept {
+    return now < stalled_until_;
+  }
+
+  // A close frame with `code` after whatever is queued (the venue's 4290 / 4280).
+  void close_with(std::uint16_t code) {
+    if (!open_ || close_code_ != 0) return;
+    close_code_ = code;
+    if (outbox_.empty()) start_close();  // else on_write starts it once the outbox drained
+  }
 
  private:
   void on_run() {
@@ -226,6 +249,7 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
     endpoint_->on_open(replies_);
     for (std::string& r : replies_) send(std::move(r));
     if (const std::uint16_t code = endpoint_->close_code(); code != 0) {
+      if (code == 4280) sim_.stats.auth_failures.fetch_add(1, std::memory_order_relaxed);
       close_with(code);
       return;
     }
@@ -233,13 +257,6 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
   }
 
   void limit_close() { close_with(4290); }
-
-  // A close frame with `code` after whatever is queued (the venue's 4290 / 4280).
-  void close_with(std::uint16_t code) {
-    if (!open_) return;
-    close_code_ = code;
-    if (outbox_.empty()) start_close();  // else on_write starts it once the outbox drained
-  }
 
   void start_close() {
     ws_.async_close(websocket::close_reason(close_code_),
@@ -308,6 +325,7 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
   std::unique_ptr<EndpointConnection> endpoint_;
   std::string address_;
   std::uint16_t close_code_ = 0;  // non-zero: closing with this code once the outbox drained
+  std::chrono::steady_clock::time_point stalled_until_{};
   bool open_ = false;
 };
 
@@ -335,7 +353,8 @@ void Server::on_tick(beast::error_code ec) {
   // Frames owed since the start, from the clock (a late tick on a busy machine must not lose
   // frames), but never more than 4 ms' worth per tick: a simulator that cannot keep up sends
   // less, rather than piling frames into the sessions' backlogs between its writes.
-  const auto elapsed = std::chrono::steady_clock::now() - started_at;
+  now = std::chrono::steady_clock::now();
+  const auto elapsed = now - started_at;
   const auto due = static_cast<std::uint64_t>(
       static_cast<unsigned __int128>(options.rate) *
       static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()) /
@@ -357,15 +376,24 @@ void Server::on_tick(beast::error_code ec) {
 
 // Offers one market frame to every open connection; each wanting it gets its own rendering.
 void Server::publish(const MarketFrame& frame) {
+  if (frame.text.empty()) return;  // a paced source with nothing due this time
   for (const auto& w : sessions) {
     auto s = w.lock();
-    if (!s || !s->open() || s->endpoint() == nullptr || !s->endpoint()->render(frame, scratch)) {
+    if (!s || !s->open() || s->endpoint() == nullptr || s->stalled(now) ||
+        !s->endpoint()->render(frame, scratch)) {
       continue;
     }
     const bool is_short = scratch.starts_with(R"({"r":)");  // Coinone SHORT; others count as DEFAULT
     (is_short ? stats.frames_short : stats.frames_default).fetch_add(1, std::memory_order_relaxed);
     s->send(std::move(scratch));
     scratch = std::string();
+  }
+}
+
+template <class F>
+void Server::for_each_open(F&& f) {
+  for (const auto& w : sessions) {
+    if (auto s = w.lock(); s && s->open()) f(*s);
   }
 }
 
@@ -409,14 +437,60 @@ const std::filesystem::path& Simulator::ca_file() const noexcept {
 }
 bool Simulator::certificate_generated() const noexcept { return impl_->cert.generated; }
 
+std::string Simulator::coinone_private_url() const {
+  return "wss://" + impl_->options.host + ":" + std::to_string(impl_->port) + "/v1/private";
+}
+
 void Simulator::drop_connections() {
   asio::post(impl_->ioc, [impl = impl_.get()] {
-    for (const auto& w : impl->sessions) {
-      auto s = w.lock();
-      if (!s || !s->open()) continue;
-      s->drop();
+    impl->for_each_open([impl](ServerSession& s) {
+      s.drop();
       impl->stats.drops.fetch_add(1, std::memory_order_relaxed);
-    }
+    });
+  });
+}
+
+void Simulator::stall(std::chrono::milliseconds duration) {
+  asio::post(impl_->ioc, [impl = impl_.get(), duration] {
+    const auto until = std::chrono::steady_clock::now() + duration;
+    impl->for_each_open([until](ServerSession& s) { s.stall_until(until); });
+  });
+}
+
+void Simulator::send_malformed(std::uint32_t count) {
+  // Not JSON, truncated mid-object, a cut string, a cut key, trailing content: each a frame a
+  // decoder must refuse (all valid UTF-8: a WebSocket text frame must be).
+  static constexpr std::string_view kGarbage[] = {
+      "not json at all",
+      R"({"response_type":"DATA","channel":"ORDERBOOK","data":{"quote_currency":"KRW","targ)",
+      R"({"r":"DATA","c":"TRADE","d":{"qc":"KRW","tc":"XRP","p":"8)",
+      R"({"response_type":)",
+      R"({"response_type":"PONG"}})",
+  };
+  asio::post(impl_->ioc, [impl = impl_.get(), count] {
+    impl->for_each_open([impl, count](ServerSession& s) {
+      for (std::uint32_t k = 0; k < count; ++k) {
+        s.send(std::string(kGarbage[k % std::size(kGarbage)]));
+        impl->stats.malformed.fetch_add(1, std::memory_order_relaxed);
+      }
+    });
+  });
+}
+
+void Simulator::duplicate_next_order_event() {
+  asio::post(impl_->ioc, [impl = impl_.get()] { impl->coinone_private->duplicate_next_order_event(); });
+}
+
+void Simulator::reorder_next_order_events() {
+  asio::post(impl_->ioc, [impl = impl_.get()] { impl->coinone_private->reorder_next_order_events(); });
+}
+
+void Simulator::close_all(std::uint16_t code) {
+  asio::post(impl_->ioc, [impl = impl_.get(), code] {
+    impl->for_each_open([impl, code](ServerSession& s) {
+      s.close_with(code);
+      impl->stats.fault_closes.fetch_add(1, std::memory_order_relaxed);
+    });
   });
 }
 

@@ -38,6 +38,7 @@
 #include "mde/core/event_queue.hpp"
 #include "mde/core/events.hpp"
 #include "mde/core/instrument.hpp"
+#include "mde/feeds/coinone/auth.hpp"
 #include "mde/feeds/coinone/requests.hpp"
 
 namespace boost::asio {
@@ -91,6 +92,16 @@ struct BtseSubscription {
   std::string market;               // "BTC-USD"
 };
 
+// One Coinone private subscription (protocols.md A7.3) on a `/v1/private` connection: MYORDER
+// (Channel::orders) of `targets` against `quote`, every market when `targets` is empty; or
+// MYASSET (Channel::assets, no topic).
+struct CoinonePrivateSubscription {
+  Channel channel = Channel::orders;
+  std::vector<std::string> targets;  // MYORDER only: {"XRP", "BTC"}; empty: all markets
+  std::string quote = "KRW";
+  coinone::WireFormat format = coinone::WireFormat::default_format;
+};
+
 // Takes the engine's resync requests for this connection (Engine::resync_requests): writes up to
 // out.size() instruments whose book went stale and returns how many. Called on the I/O thread
 // after each frame; the session is that ring's only consumer. The session turns each into the
@@ -109,6 +120,10 @@ struct SessionOptions {
   std::vector<std::pair<std::string, std::string>> headers;  // extra upgrade request headers
   std::vector<CoinoneSubscription> subscriptions;      // venue coinone
   std::vector<BtseSubscription> btse_subscriptions;   // venue btse
+  std::vector<CoinonePrivateSubscription> private_subscriptions;  // endpoint `/v1/private`
+  // Coinone private: signed into the upgrade headers of every connect (fresh nonce and time).
+  // Never printed: see coinone::Secret.
+  coinone::Credentials credentials;
   std::vector<std::string> raw_requests;  // sent verbatim after the subscriptions (tests, tools)
   SessionTimers timers;
   std::uint32_t connection = 0;  // EventHeader::connection of everything this session hands over
@@ -142,6 +157,8 @@ struct SessionStats {
   std::atomic<std::uint64_t> failed_subscriptions{0};
   std::atomic<std::uint64_t> queue_waits{0};     // times a full queue made the reader wait
   std::atomic<std::uint64_t> slow_backoffs{0};  // reconnects delayed long by a 4290 close
+  std::atomic<std::uint64_t> errors{0};              // ERROR frames from the venue
+  std::atomic<std::uint64_t> subscriptions_failed{0};  // subscriptions an ERROR answered
   std::atomic<SessionStage> last_failure{SessionStage::none};
   std::atomic<std::uint16_t> last_close_code{0};  // the venue's last WebSocket close code
   std::atomic<bool> connected{false};

@@ -82,6 +82,10 @@ class CoinoneEndpoint {
   CoinoneEndpointCounters counters_;
 };
 
+// {"response_type":"ERROR","error_code":<code>,"message":"<message>"[,"field":"<field>"]}
+[[nodiscard]] std::string coinone_error_frame(std::int64_t code, std::string_view message,
+                                              std::string_view field = {});
+
 // {"response_type":"CONNECTED","data":{"session_id":"<uuid-shaped from seed and n>"}}
 [[nodiscard]] std::string coinone_connected_frame(std::uint64_t seed, std::uint64_t n);
 

@@ -5,13 +5,16 @@
 //   sim.start();                                              // its own I/O thread
 //   sim.coinone_public_url();  sim.ca_file();                 // what a client needs
 //   sim.btse_oss_url();  sim.btse_main_url();                 // BTSE books / trades
+//   sim.coinone_private_url();                                // signed with options.coinone_account
 //   sim.drop_connections();                                   // fault: sockets closed, no close frame
 //   sim.btse_skip_sequence("BTC-USD");                        // fault: a BTSE seqNum gap
+//   sim.stall(500ms); sim.send_malformed(3); sim.close_all(4290);  // more faults (see below)
 //   sim.stop();                                               // also in the destructor
 //
 // Endpoints are Routes (endpoint.hpp), market data comes from one MarketSource per venue (each
-// ticks `rate` frames a second): Coinone public at `/` (coinone_endpoint.hpp), BTSE spot books at
-// `/ws/oss/spot` and trades at `/ws/spot` (btse_endpoint.hpp). Other paths
+// ticks `rate` frames a second): Coinone public at `/` (coinone_endpoint.hpp) and private at
+// `/v1/private` (coinone_private.hpp), BTSE spot books at `/ws/oss/spot` and trades at
+// `/ws/spot` (btse_endpoint.hpp). Other paths
 // get HTTP 404.
 // Every connection is a session object with named on_* async steps (TLS handshake, HTTP upgrade
 // request, WebSocket accept, read loop, write queue). The market source ticks every millisecond
@@ -25,14 +28,20 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
 
 #include "mde/sim/btse_endpoint.hpp"
+#include "mde/feeds/coinone/auth.hpp"
 
 namespace mde::sim {
+
+// The simulator's demo Coinone account (loopback only; not a secret).
+inline constexpr std::string_view kSimDemoAccessToken = "00000000-demo-4000-8000-acce55000000";
+inline constexpr std::string_view kSimDemoSecretKey = "00000000-demo-4000-8000-5ec2e7000000";
 
 struct SimOptions {
   std::string host = "127.0.0.1";
@@ -41,6 +50,12 @@ struct SimOptions {
   std::uint32_t rate = 1000;          // market frames per second per venue, over all its markets
   std::filesystem::path cert_dir;     // where the certificate is made or found (required)
   std::uint32_t max_connections_per_address = 20;
+  // Coinone private (`/v1/private`): the account whose signature it accepts (the documented demo
+  // account by default: coinone_private.hpp) and how many MYORDER/MYASSET events a second its
+  // scripted own orders produce.
+  coinone::Credentials coinone_account{coinone::Secret(std::string(kSimDemoAccessToken)),
+                                       coinone::Secret(std::string(kSimDemoSecretKey))};
+  std::uint32_t private_rate = 50;
 };
 
 // Read from any thread while the simulator runs (relaxed counters).
@@ -57,6 +72,9 @@ struct SimStats {
   std::atomic<std::uint64_t> drops{0};           // connections dropped by drop_connections()
   std::atomic<std::uint64_t> slow_closes{0};
   std::atomic<std::uint64_t> limit_closes{0};    // closed with 4290
+  std::atomic<std::uint64_t> auth_failures{0};   // private connections closed with 4280
+  std::atomic<std::uint64_t> malformed{0};       // garbage frames sent by send_malformed()
+  std::atomic<std::uint64_t> fault_closes{0};    // connections closed by close_all()
 };
 
 class Simulator {
@@ -77,10 +95,12 @@ class Simulator {
   [[nodiscard]] std::string coinone_public_url() const;  // wss://host:port/
   [[nodiscard]] std::string btse_oss_url() const;        // wss://host:port/ws/oss/spot
   [[nodiscard]] std::string btse_main_url() const;       // wss://host:port/ws/spot
+  [[nodiscard]] std::string coinone_private_url() const;  // wss://host:port/v1/private
   [[nodiscard]] const std::filesystem::path& ca_file() const noexcept;
   [[nodiscard]] bool certificate_generated() const noexcept;  // false: reused from cert_dir
 
-  // Faults. Closes every open connection's socket without a close frame (like a venue restart).
+  // Faults (each posts to the I/O thread; they act on the connections open when it runs).
+  // Closes every open connection's socket without a close frame (like a venue restart).
   void drop_connections();
   // BTSE faults, each followed by a normal chain so a resubscribe recovers: the next delta of
   // `market` chains from a seqNum never sent (a gap); a delta puts a bid at the best ask (a
@@ -93,6 +113,16 @@ class Simulator {
   // While paused, the tick loop makes no market frames (requests are still answered): lets a
   // test compare a client's book with the simulator's at rest.
   void pause_market_data(bool paused);
+  // Every open connection gets no data frame for `duration`; sockets stay open and requests are
+  // still answered (a silent venue: the client's watchdog must notice).
+  void stall(std::chrono::milliseconds duration);
+  // Every open connection gets `count` frames that are not valid JSON (garbage, truncated).
+  void send_malformed(std::uint32_t count);
+  // Coinone private: the next MYORDER event is sent twice / the next two are swapped.
+  void duplicate_next_order_event();
+  void reorder_next_order_events();
+  // A close frame with `code` (4290, 4280, ...) to every open connection.
+  void close_all(std::uint16_t code);
 
   [[nodiscard]] const SimStats& stats() const noexcept;
 

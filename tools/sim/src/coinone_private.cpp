@@ -1,0 +1,474 @@
+#include "mde/sim/coinone_private.hpp"
+
+#include <openssl/crypto.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "coinone_request.hpp"
+#include "mde/sim/coinone_endpoint.hpp"
+
+namespace mde::sim {
+namespace {
+
+std::string upper_case(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool same_text(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// ---- the script's frames -------------------------------------------------------------------
+
+// A frame written once with DEFAULT keys and once with SHORT keys (protocols.md A7.4, A7.5).
+class TwoFormatWriter {
+ public:
+  void begin(std::string_view channel) {
+    long_ = R"({"response_type":"DATA","channel":")" + std::string(channel) + R"(","data":{)";
+    short_ = R"({"r":"DATA","c":")" + std::string(channel) + R"(","d":{)";
+    first_ = true;
+  }
+  // `value` is JSON as written: "\"text\"", "null", "false", "123".
+  void field(std::string_view long_key, std::string_view short_key, std::string_view value) {
+    const char* sep = first_ ? "" : ",";
+    first_ = false;
+    long_.append(sep).append("\"").append(long_key).append("\":").append(value);
+    short_.append(sep).append("\"").append(short_key).append("\":").append(value);
+  }
+  void raw(std::string_view long_text, std::string_view short_text) {
+    long_ += long_text;
+    short_ += short_text;
+  }
+  void end() {
+    long_ += "}}";
+    short_ += "}}";
+  }
+  std::string long_, short_;
+
+ private:
+  bool first_ = true;
+};
+
+std::string json_string(std::string_view s) {
+  std::string out;  // appended piecewise: GCC 12 -Wrestrict misfires on "\"" + string
+  out.reserve(s.size() + 2);
+  out.push_back('"');
+  out.append(s);
+  out.push_back('"');
+  return out;
+}
+
+// A non-negative fixed-point value in 1e-8 units as the venue writes decimals.
+std::string decimal8(std::int64_t v) {
+  char text[40];
+  std::snprintf(text, sizeof text, "%lld.%08lld", static_cast<long long>(v / 100000000),
+                static_cast<long long>(v % 100000000));
+  return text;
+}
+
+struct Event {
+  std::string channel;  // "MYORDER" / "MYASSET"
+  std::string target;
+  std::string long_text, short_text;
+  std::string order_id;  // MYORDER only
+  std::uint8_t status = 0;
+};
+
+enum Status : std::uint8_t { kWait, kWatch, kTrade, kTradeDone, kCancel, kCancelPostOnly };
+constexpr std::array<std::string_view, 6> kStatus{"wait",   "watch",  "trade",
+                                                  "trade_done", "cancel", "cancel_post_only"};
+
+struct Balance {
+  std::int64_t available = 0, locked = 0;  // 1e-8 units
+};
+
+}  // namespace
+
+bool verify_coinone_auth(std::string_view payload, std::string_view signature,
+                         const coinone::Credentials& account) {
+  if (payload.empty() || signature.size() != 128 || account.empty()) return false;
+  std::string json;
+  if (!coinone::base64_decode(payload, json)) return false;
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view token, nonce;
+  std::int64_t timestamp = 0;
+  if (parser.parse(json).get(root) != simdjson::SUCCESS ||
+      root["access_token"].get(token) != simdjson::SUCCESS ||
+      root["nonce"].get(nonce) != simdjson::SUCCESS ||
+      root["timestamp"].get(timestamp) != simdjson::SUCCESS || nonce.empty() || timestamp <= 0) {
+    return false;
+  }
+  if (!same_text(token, account.access_token.reveal_for_signing())) return false;
+  const std::string_view secret = account.secret_key.reveal_for_signing();
+  return same_text(signature, coinone::hmac_sha512_hex(secret, payload)) ||
+         same_text(signature, coinone::hmac_sha512_hex(upper_case(secret), payload));
+}
+
+// ---- CoinonePrivateFeed --------------------------------------------------------------------
+
+struct CoinonePrivateFeed::State {
+  State(std::uint64_t s, std::uint32_t market, std::uint32_t events)
+      : seed(s), market_rate(std::max<std::uint32_t>(1, market)), event_rate(events),
+        rng(s * 0x9E3779B97F4A7C15ULL + 1) {
+    balances["KRW"] = {1'000'000'000LL * 100'000'000LL, 0};  // 1e9 KRW
+    balances["XRP"] = {1'000'000LL * 100'000'000LL, 0};
+    balances["BTC"] = {10LL * 100'000'000LL, 0};
+  }
+
+  std::uint64_t next_random() {
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+  }
+
+  std::string id(unsigned group, unsigned kind, std::uint64_t n) const {
+    char text[48];
+    std::snprintf(text, sizeof text, "%08llx-%04x-4000-%x00%x-%012llx",
+                  static_cast<unsigned long long>(seed & 0xffffffffULL), group, 8 + group, kind,
+                  static_cast<unsigned long long>(n & 0xffffffffffffULL));
+    return text;
+  }
+
+  void order_event(const std::string& target, const std::string& order_id, Status st,
+                   std::string_view side, std::int64_t price, std::int64_t qty,
+                   const std::string& trade_id, std::int64_t executed, std::int64_t remain) {
+    const std::int64_t ts = ++clock;
+    TwoFormatWriter w;
+    w.begin("MYORDER");
+    w.field("quote_currency", "qc", json_string("KRW"));
+    w.field("target_currency", "tc", json_string(target));
+    w.field("order_id", "oi", json_string(order_id));
+    w.field("type", "t", json_string("LIMIT"));
+    w.field("status", "st", json_string(kStatus[st]));
+    w.field("side", "s", json_string(side));
+    const bool opening = st == kWait || st == kWatch;
+    const bool fill = st == kTrade || st == kTradeDone;
+    w.field("order_price", "op", opening ? json_string(decimal8(price * 100000000)) : "null");
+    w.field("order_qty", "oq", opening ? json_string(decimal8(qty)) : "null");
+    w.field("order_amount", "oa", "null");
+    w.field("trade_id", "ti", fill ? json_string(trade_id) : "null");
+    w.field("is_maker", "im", fill ? "true" : "null");
+    w.field("executed_price", "ep", fill ? json_string(std::to_string(price)) : "null");
+    w.field("executed_qty", "eq", executed >= 0 ? json_string(decimal8(executed)) : "null");
+    w.field("executed_fee", "ef", fill ? json_string("0.00000000") : "null");
+    w.field("remain_qty", "rq", remain >= 0 ? json_string(decimal8(remain)) : "null");
+    w.field("remain_amount", "ra", "null");
+    w.field("user_order_id", "ui", "null");
+    w.field("prevented_qty", "pq", "null");
+    w.field("executed_timestamp", "et", opening ? "null" : std::to_string(ts));
+    w.field("order_timestamp", "ot", std::to_string(ts));
+    w.field("timestamp", "ts", std::to_string(ts));
+    w.end();
+    queue.push_back({"MYORDER", target, std::move(w.long_), std::move(w.short_), order_id, st});
+  }
+
+  void asset_event(std::string_view reason, std::initializer_list<std::string_view> currencies) {
+    TwoFormatWriter w;
+    w.begin("MYASSET");
+    w.raw(R"("assets":[)", R"("as":[)");
+    bool first = true;
+    for (std::string_view c : currencies) {
+      const Balance& b = balances[std::string(c)];
+      const std::string a = decimal8(b.available), l = decimal8(b.locked);
+      w.raw(std::string(first ? "" : ",") + R"({"currency":")" + std::string(c) +
+                R"(","available":")" + a + R"(","limit":")" + l + "\"}",
+            std::string(first ? "" : ",") + R"({"c":")" + std::string(c) + R"(","a":")" + a +
+                R"(","l":")" + l + "\"}");
+      first = false;
+    }
+    w.raw("],", "],");
+    const std::string ts = std::to_string(++clock);
+    w.field("type", "t", json_string(reason));
+    w.field("timestamp", "ts", ts);
+    w.end();
+    queue.push_back({"MYASSET", "", std::move(w.long_), std::move(w.short_), "", 0});
+  }
+
+  // Locks funds for an order (BID: KRW; ASK: the coin) and says so.
+  void lock(const std::string& target, bool bid, std::int64_t notional, std::int64_t qty,
+            std::string_view reason) {
+    Balance& b = balances[bid ? "KRW" : target];
+    const std::int64_t v = bid ? notional : qty;
+    b.available -= v;
+    b.locked += v;
+    asset_event(reason, {bid ? "KRW" : std::string_view(target)});
+  }
+  void release(const std::string& target, bool bid, std::int64_t notional, std::int64_t qty,
+               std::string_view reason) {
+    Balance& b = balances[bid ? "KRW" : target];
+    const std::int64_t v = bid ? notional : qty;
+    b.available += v;
+    b.locked -= v;
+    asset_event(reason, {bid ? "KRW" : std::string_view(target)});
+  }
+  void filled(const std::string& target, bool bid, std::int64_t price, std::int64_t qty) {
+    const std::int64_t notional = price * qty;
+    if (bid) {
+      balances["KRW"].locked -= notional;
+      balances[target].available += qty;
+    } else {
+      balances[target].locked -= qty;
+      balances["KRW"].available += notional;
+    }
+    asset_event("trade", {"KRW", std::string_view(target)});
+  }
+
+  // One round of the script: four orders, every event queued in order.
+  void script_round() {
+    const bool xrp = round % 2 == 0;
+    const std::string target = xrp ? "XRP" : "BTC";
+    const std::int64_t unit = xrp ? 100LL * 100000000 : 1000000;  // 100 XRP, 0.01 BTC
+    const std::int64_t base = xrp ? 800 : 90'000'000;
+    const auto price = [&] {
+      return base + static_cast<std::int64_t>(next_random() % (xrp ? 20 : 200000));
+    };
+    const std::uint64_t n = round * 4;
+    ++round;
+    {  // k=0: a limit BID filled in two fills; trade_done repeats the last fill
+      const std::string oid = id(0, 0, n);
+      const std::int64_t p = price(), f1 = unit * 2 / 5, f2 = unit - f1;
+      order_event(target, oid, kWait, "BID", p, unit, "", -1, -1);
+      lock(target, true, p * unit, unit, "order");
+      const std::string t1 = id(1, 0, trade_seq++), t2 = id(1, 0, trade_seq++);
+      order_event(target, oid, kTrade, "BID", p, unit, t1, f1, unit - f1);
+      filled(target, true, p, f1);
+      order_event(target, oid, kTrade, "BID", p, unit, t2, f2, 0);
+      filled(target, true, p, f2);
+      order_event(target, oid, kTradeDone, "BID", p, unit, t2, f2, 0);
+    }
+    {  // k=1: a stop ASK: watch, triggered (wait), cancelled whole
+      const std::string oid = id(0, 1, n + 1);
+      const std::int64_t p = price();
+      order_event(target, oid, kWatch, "ASK", p, unit, "", -1, -1);
+      order_event(target, oid, kWait, "ASK", p, unit, "", -1, -1);
+      lock(target, false, p * unit, unit, "order");
+      order_event(target, oid, kCancel, "ASK", p, unit, "", unit, 0);
+      release(target, false, p * unit, unit, "cancel");
+    }
+    {  // k=2: a post-only BID that would have taken liquidity
+      const std::string oid = id(0, 2, n + 2);
+      const std::int64_t p = price();
+      order_event(target, oid, kWait, "BID", p, unit, "", -1, -1);
+      lock(target, true, p * unit, unit, "order");
+      order_event(target, oid, kCancelPostOnly, "BID", p, unit, "", unit, -1);
+      release(target, true, p * unit, unit, "cancel_post_only");
+    }
+    {  // k=3: a limit ASK filled a quarter, the rest cancelled
+      const std::string oid = id(0, 3, n + 3);
+      const std::int64_t p = price(), f = unit / 4;
+      order_event(target, oid, kWait, "ASK", p, unit, "", -1, -1);
+      lock(target, false, p * unit, unit, "order");
+      order_event(target, oid, kTrade, "ASK", p, unit, id(1, 3, trade_seq++), f, unit - f);
+      filled(target, false, p, f);
+      order_event(target, oid, kCancel, "ASK", p, unit, "", unit - f, 0);
+      release(target, false, p * (unit - f), unit - f, "cancel");
+    }
+  }
+
+  // The index of the first queued MYORDER event from `from` on that `match` accepts (scripting
+  // more rounds as needed: every round has events of every kind).
+  template <class Match>
+  std::size_t find_order_event(std::size_t from, Match match) {
+    for (;;) {
+      for (std::size_t i = from; i < queue.size(); ++i) {
+        if (queue[i].channel == "MYORDER" && match(queue[i])) return i;
+      }
+      script_round();
+    }
+  }
+
+  std::uint64_t seed;
+  std::uint32_t market_rate, event_rate;
+  std::uint64_t rng;
+  std::uint64_t credit = 0;
+  std::uint64_t round = 0, trade_seq = 0;
+  std::int64_t clock = 1761017305;  // seconds, as the venue's private examples
+  std::deque<Event> queue;
+  std::map<std::string, Balance> balances;
+  Event current;
+  std::uint64_t order_events = 0;
+};
+
+CoinonePrivateFeed::CoinonePrivateFeed(std::uint64_t seed, std::uint32_t market_rate,
+                                       std::uint32_t event_rate)
+    : state_(std::make_unique<State>(seed, market_rate, event_rate)) {}
+CoinonePrivateFeed::~CoinonePrivateFeed() = default;
+
+MarketFrame CoinonePrivateFeed::next_frame() {
+  State& s = *state_;
+  s.credit += s.event_rate;
+  if (s.credit < s.market_rate) return {};
+  s.credit -= s.market_rate;
+  if (s.queue.empty()) s.script_round();
+  s.current = std::move(s.queue.front());
+  s.queue.pop_front();
+  if (s.current.channel == "MYORDER") ++s.order_events;
+  return {Venue::coinone, s.current.channel, s.current.target, s.current.long_text, 0};
+}
+
+std::string_view CoinonePrivateFeed::last_short() const noexcept {
+  return state_->current.short_text;
+}
+
+// The next fill (`trade`) is sent twice, same trade_id: a repeat the client must not count.
+void CoinonePrivateFeed::duplicate_next_order_event() {
+  State& s = *state_;
+  const std::size_t i = s.find_order_event(0, [](const Event& e) { return e.status == kTrade; });
+  Event copy = s.queue[i];
+  s.queue.insert(s.queue.begin() + static_cast<std::ptrdiff_t>(i) + 1, std::move(copy));
+}
+
+// The next order's opening event (`wait` or `watch`) swaps places with that order's next event,
+// so the client sees a change before the order it changes, then a late, lower-ranked status.
+void CoinonePrivateFeed::reorder_next_order_events() {
+  State& s = *state_;
+  const std::size_t a = s.find_order_event(
+      0, [](const Event& e) { return e.status == kWait || e.status == kWatch; });
+  const std::string id = s.queue[a].order_id;
+  const std::size_t b = s.find_order_event(a + 1, [&](const Event& e) { return e.order_id == id; });
+  std::swap(s.queue[a], s.queue[b]);
+}
+
+std::uint64_t CoinonePrivateFeed::order_events() const noexcept { return state_->order_events; }
+
+std::optional<ScriptedOrderOutcome> coinone_scripted_outcome(std::string_view order_id) {
+  // <seed>-0000-4000-800k-<n>: k is the order's part in its round.
+  if (order_id.size() != 36 || order_id.substr(8, 6) != "-0000-" ||
+      order_id.substr(18, 4) != "-800") {
+    return std::nullopt;
+  }
+  switch (order_id[22]) {
+    case '0': return ScriptedOrderOutcome{"trade_done", "BID", 1.0};
+    case '1': return ScriptedOrderOutcome{"cancel", "ASK", 0.0};
+    case '2': return ScriptedOrderOutcome{"cancel_post_only", "BID", 0.0};
+    case '3': return ScriptedOrderOutcome{"cancel", "ASK", 0.25};
+    default: return std::nullopt;
+  }
+}
+
+// ---- the `/v1/private` route ---------------------------------------------------------------
+
+namespace {
+
+class CoinonePrivateConnection final : public EndpointConnection {
+ public:
+  CoinonePrivateConnection(const CoinonePrivateFeed& feed, std::string connected, bool authorized)
+      : feed_(feed), connected_(std::move(connected)), authorized_(authorized) {}
+
+  void on_open(std::vector<std::string>& out) override { out.push_back(connected_); }
+  [[nodiscard]] std::uint16_t close_code() const override { return authorized_ ? 0 : 4280; }
+
+  void on_request(std::string_view request, std::vector<std::string>& out) override {
+    const std::optional<CoinoneRequest> read =
+        read_coinone_request(parser_, request, {"MYORDER", "MYASSET"}, counters_, out);
+    if (!read) return;
+    const auto& [root, channel, format, subscribe] = *read;
+    const bool is_short = format == CoinoneFormat::short_format;
+    auto error = [&](std::int64_t code, std::string_view message) {
+      ++counters_.errors;
+      out.push_back(coinone_error_frame(code, message));
+    };
+    const std::string ack = std::string(R"({"response_type":")") +
+                            (subscribe ? "SUBSCRIBED" : "UNSUBSCRIBED") + R"(","channel":")" +
+                            std::string(channel) + '"';
+    if (channel == "MYASSET") {  // no topic; the ack carries no data
+      out.push_back(ack + "}");
+      assets_ = subscribe;
+      assets_short_ = is_short;
+      count(subscribe);
+      return;
+    }
+    // MYORDER: a topic array (echoed in the ack), or none for every market.
+    std::vector<std::string> markets;
+    bool all = true;
+    std::string echo;
+    if (simdjson::dom::element topic; root["topic"].get(topic) == simdjson::SUCCESS &&
+                                      !topic.is_null()) {
+      simdjson::dom::array list;
+      if (topic.get(list) != simdjson::SUCCESS) return error(160012, "Invalid Topic");
+      all = false;
+      for (simdjson::dom::element t : list) {
+        std::string_view q, m;
+        if (t["quote_currency"].get(q) != simdjson::SUCCESS ||
+            t["target_currency"].get(m) != simdjson::SUCCESS) {
+          return error(160012, "Invalid Topic");
+        }
+        echo += std::string(echo.empty() ? "" : ",") + R"({"quote_currency":")" + std::string(q) +
+                R"(","target_currency":")" + std::string(m) + "\"}";
+        markets.push_back(upper_case(q) == "KRW" ? upper_case(m) : std::string());
+      }
+    }
+    out.push_back(all ? ack + "}" : ack + R"(,"data":[)" + echo + "]}");
+    const auto& known = coinone_markets();
+    for (const std::string& m : markets) {
+      if (std::find(known.begin(), known.end(), m) == known.end()) {
+        return error(160012, "Invalid Topic");  // after the SUBSCRIBED, as the venue does
+      }
+    }
+    orders_ = subscribe;
+    orders_all_ = all;
+    orders_short_ = is_short;
+    order_markets_ = std::move(markets);
+    count(subscribe);
+  }
+
+  bool render(const MarketFrame& frame, std::string& out) override {
+    if (frame.venue != Venue::coinone || frame.text.empty()) return false;
+    bool as_short = false;
+    if (frame.channel == "MYORDER") {
+      if (!orders_ || (!orders_all_ && std::find(order_markets_.begin(), order_markets_.end(),
+                                                 frame.market) == order_markets_.end())) {
+        return false;
+      }
+      as_short = orders_short_;
+    } else if (frame.channel == "MYASSET") {
+      if (!assets_) return false;
+      as_short = assets_short_;
+    } else {
+      return false;
+    }
+    out = as_short ? feed_.last_short() : frame.text;
+    return true;
+  }
+  const EndpointCounters& counters() const override { return counters_; }
+
+ private:
+  void count(bool subscribe) { ++(subscribe ? counters_.subscribes : counters_.unsubscribes); }
+
+  const CoinonePrivateFeed& feed_;
+  std::string connected_;
+  bool authorized_;
+  simdjson::dom::parser parser_;
+  EndpointCounters counters_;
+  std::vector<std::string> order_markets_;
+  bool orders_ = false, orders_all_ = false, orders_short_ = false;
+  bool assets_ = false, assets_short_ = false;
+};
+
+}  // namespace
+
+Route coinone_private_route(const CoinonePrivateFeed& feed, coinone::Credentials account,
+                            std::uint64_t seed, std::shared_ptr<std::uint64_t> connection_counter) {
+  return {"/v1/private", [&feed, account = std::move(account), seed,
+                          counter = std::move(connection_counter)](const UpgradeRequest& up) {
+            const bool ok = verify_coinone_auth(up.header(coinone::kPayloadHeader),
+                                                up.header(coinone::kSignatureHeader), account);
+            return std::make_unique<CoinonePrivateConnection>(
+                feed, coinone_connected_frame(seed, ++*counter), ok);
+          }};
+}
+
+}  // namespace mde::sim

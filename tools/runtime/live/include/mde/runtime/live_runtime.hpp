@@ -3,6 +3,7 @@
 //   I/O thread (pinned):  io_context running every LiveSession: TLS WebSocket -> VenueDecoder ->
 //                         EventPublisher -> queue k (one SPSC queue per session)
 //   core thread (pinned): queues 0..n-1 -> Engine (books, orders, balances, trades) -> strategy
+//   writer thread (with record_path): the I/O thread's capture ring -> native capture file
 //
 //   MyStrategy strategy;
 //   mde::LiveRuntime<MyStrategy> rt(strategy);
@@ -38,6 +39,7 @@
 #include "mde/core/clock.hpp"
 #include "mde/core/idle_strategy.hpp"
 #include "mde/core/instrument.hpp"
+#include "mde/feeds/capture/frame_recorder.hpp"
 #include "mde/feeds/live/session.hpp"
 #include "mde/runtime/runtime_threads.hpp"
 
@@ -49,6 +51,10 @@ struct LiveRunOptions {
   int io_cpu = -1;                    // -1: do not pin
   int core_cpu = -1;                  // -1: do not pin
   bool busy_spin = false;             // core thread: pure busy-spin instead of spin-then-yield
+  // Live capture: every inbound frame of every session, with its receive time, venue and
+  // connection, into this native capture file from a writer thread of its own (empty: none).
+  std::string record_path;
+  std::size_t record_ring_bytes = std::size_t{64} << 20;  // the I/O thread's ring (power of two)
 };
 
 template <class Strategy>
@@ -59,7 +65,12 @@ class LiveRuntime {
   LiveRuntime(Strategy& strategy, LiveRunOptions options = {})
       : options_(options),
         tsc_(TscCalibration::measure()),
-        engine_(std::make_unique<Engine<Strategy>>(strategy, options.engine, tsc_)) {}
+        engine_(std::make_unique<Engine<Strategy>>(strategy, options.engine, tsc_)) {
+    if (!options_.record_path.empty()) {  // one ring: every session runs on the one I/O thread
+      recorder_ = std::make_unique<capture::FrameRecorder>(
+          options_.record_path, capture::RecorderOptions{.ring_bytes = options_.record_ring_bytes});
+    }
+  }
 
   LiveRuntime(const LiveRuntime&) = delete;
   LiveRuntime& operator=(const LiveRuntime&) = delete;
@@ -71,6 +82,7 @@ class LiveRuntime {
     if (sessions_.size() >= kMaxConnections) throw std::runtime_error("LiveRuntime: too many sessions");
     session.connection = static_cast<std::uint32_t>(sessions_.size());
     session.resync = {&take_resync_requests<Engine<Strategy>>, engine_.get()};
+    if (recorder_) session.recorder = &recorder_->ring(0);
     queues_.push_back(std::make_unique<Queue>(options_.queue_capacity));
     sessions_.push_back(std::make_unique<live::LiveSession>(io_, *queues_.back(), *registry_,
                                                             std::move(session), &stop_));
@@ -82,6 +94,7 @@ class LiveRuntime {
     if (started_) return;
     started_ = true;
     producers_running_.store(1, std::memory_order_relaxed);
+    if (recorder_) recorder_->start();
     for (auto& s : sessions_) s->start();
     core_ = std::thread([this] {
       name_and_pin_thread("mde-core", options_.core_cpu, core_pin_failure_);
@@ -105,10 +118,14 @@ class LiveRuntime {
     io_.stop();
     io_thread_.join();
     core_.join();
+    if (recorder_) recorder_->stop();  // after the I/O thread: every recorded frame is written
   }
 
   [[nodiscard]] const Engine<Strategy>& engine() const noexcept { return *engine_; }
   [[nodiscard]] const InstrumentRegistry& registry() const noexcept { return *registry_; }
+  // The live capture (null without record_path): stats() from any thread, the file complete
+  // after stop().
+  [[nodiscard]] const capture::FrameRecorder* recorder() const noexcept { return recorder_.get(); }
   [[nodiscard]] std::size_t session_count() const noexcept { return sessions_.size(); }
   [[nodiscard]] const live::LiveSession& session(std::size_t k) const noexcept {
     return *sessions_[k];
@@ -132,6 +149,7 @@ class LiveRuntime {
   TscCalibration tsc_;
   std::unique_ptr<InstrumentRegistry> registry_ = std::make_unique<InstrumentRegistry>();
   std::unique_ptr<Engine<Strategy>> engine_;
+  std::unique_ptr<capture::FrameRecorder> recorder_;
   boost::asio::io_context io_{1};
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{
       boost::asio::make_work_guard(io_)};

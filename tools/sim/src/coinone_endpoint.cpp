@@ -277,7 +277,8 @@ Route coinone_public_route(const CoinoneMarketFeed& feed, std::uint64_t seed,
   return {"/", [&feed, seed, counter = std::move(connection_counter)](const UpgradeRequest&) {
             return std::make_unique<CoinonePublicConnection>(
                 feed, coinone_connected_frame(seed, ++*counter));
-          }};
+          },
+          Venue::coinone};
 }
 
 }  // namespace mde::sim

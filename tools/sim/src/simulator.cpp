@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "mde/core/clock.hpp"
+#include "mde/feeds/capture/frame_recorder.hpp"
 #include "mde/sim/certificate.hpp"
 #include "mde/sim/coinone_endpoint.hpp"
 #include "mde/sim/endpoint.hpp"
@@ -61,6 +63,10 @@ struct Server {
     acceptor.listen(asio::socket_base::max_listen_connections);
     port = acceptor.local_endpoint().port();
     add_venues();
+    if (!options.record_path.empty()) {
+      recorder = std::make_unique<capture::FrameRecorder>(
+          options.record_path, capture::RecorderOptions{.ring_bytes = options.record_ring_bytes});
+    }
   }
 
   // Every venue's market source and paths. A path not listed gets HTTP 404.
@@ -99,6 +105,8 @@ struct Server {
   std::uint64_t produced = 0;                         // frames due so far (see on_tick)
   std::chrono::steady_clock::time_point started_at{};
   std::string scratch;
+  std::unique_ptr<capture::FrameRecorder> recorder;  // --record; the I/O thread is its producer
+  std::uint32_t next_connection_id = 0;               // the n-th WebSocket accepted
   SimStats stats;
   std::thread thread;
   bool started = false;
@@ -131,6 +139,10 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
       drop();
       return;
     }
+    if (sim_.recorder && !sim_.recorder->ring(0).try_record(now_ns(), route_venue_, id_, frame)) {
+      sim_.stats.record_dropped.fetch_add(1, std::memory_order_relaxed);
+    }
+    sim_.stats.frames_sent.fetch_add(1, std::memory_order_relaxed);
     outbox_.push_back(std::move(frame));
     if (outbox_.size() == 1) do_write();
   }
@@ -188,6 +200,7 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
                                       : std::string_view(it->value().data(), it->value().size());
         },
         address_});
+    route_venue_ = route->venue;
     beast::get_lowest_layer(ws_).expires_never();
     websocket::stream_base::timeout t{};
     t.handshake_timeout = kHandshakeTimeout;
@@ -204,6 +217,7 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
   void on_accept(beast::error_code ec) {
     if (ec) return;
     open_ = true;
+    id_ = sim_.next_connection_id++;
     ws_.text(true);
     sim_.stats.connections.fetch_add(1, std::memory_order_relaxed);
     sim_.stats.open_connections.fetch_add(1, std::memory_order_relaxed);
@@ -299,6 +313,8 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
   std::unique_ptr<EndpointConnection> endpoint_;
   std::string address_;
   std::uint16_t close_code_ = 0;  // non-zero: closing with this code once the outbox drained
+  std::uint32_t id_ = 0;          // the connection id its frames are recorded under
+  Venue route_venue_ = Venue::unknown;
   bool open_ = false;
 };
 
@@ -340,7 +356,12 @@ void Server::on_tick(beast::error_code ec) {
     return !s || !s->open();
   });
   for (; rate_credit >= 1000; rate_credit -= 1000) {
+    if (options.max_frames != 0 && stats.market_rounds.load(std::memory_order_relaxed) >=
+                                       options.max_frames) {
+      break;
+    }
     for (const auto& source : sources) publish(source->next_frame());
+    stats.market_rounds.fetch_add(1, std::memory_order_relaxed);
   }
   do_tick();
 }
@@ -371,6 +392,7 @@ void Simulator::start() {
   impl_->started = true;
   impl_->do_accept();
   impl_->started_at = std::chrono::steady_clock::now();
+  if (impl_->recorder) impl_->recorder->start();
   impl_->do_tick();
   impl_->thread = std::thread([this] { impl_->ioc.run(); });
 }
@@ -387,6 +409,7 @@ void Simulator::stop() {
     impl->ioc.stop();
   });
   impl_->thread.join();
+  if (impl_->recorder) impl_->recorder->stop();  // after the I/O thread: every frame is written
 }
 
 const std::string& Simulator::host() const noexcept { return impl_->options.host; }

@@ -66,6 +66,7 @@ struct UpgradeRequest {
 struct Route {
   std::string path;
   std::function<std::unique_ptr<EndpointConnection>(const UpgradeRequest&)> open;
+  Venue venue = Venue::unknown;  // recorded with each frame sent (--record)
 };
 
 }  // namespace mde::sim

@@ -34,8 +34,13 @@ struct SimOptions {
   std::uint16_t port = 0;             // 0: pick a free port (see port())
   std::uint64_t seed = 1;
   std::uint32_t rate = 1000;          // market frames per second per venue, over all its markets
+  std::uint64_t max_frames = 0;       // stop after this many market frames per venue (0: never)
   std::filesystem::path cert_dir;     // where the certificate is made or found (required)
   std::uint32_t max_connections_per_address = 20;
+  // Every frame sent (queued for a connection), with the connection's id (the n-th WebSocket
+  // accepted, from 0) and venue, into this native capture from a writer thread (empty: none).
+  std::string record_path{};
+  std::size_t record_ring_bytes = std::size_t{64} << 20;
 };
 
 // Read from any thread while the simulator runs (relaxed counters).
@@ -52,6 +57,9 @@ struct SimStats {
   std::atomic<std::uint64_t> drops{0};           // connections dropped by drop_connections()
   std::atomic<std::uint64_t> slow_closes{0};
   std::atomic<std::uint64_t> limit_closes{0};    // closed with 4290
+  std::atomic<std::uint64_t> record_dropped{0};  // frames --record could not take (full ring)
+  std::atomic<std::uint64_t> frames_sent{0};     // every frame queued to a connection
+  std::atomic<std::uint64_t> market_rounds{0};   // frames produced per venue (see max_frames)
 };
 
 class Simulator {
@@ -65,7 +73,7 @@ class Simulator {
   Simulator& operator=(const Simulator&) = delete;
 
   void start();  // starts accepting and the market source on the I/O thread
-  void stop();   // closes everything and joins the I/O thread; idempotent
+  void stop();   // closes everything and joins the I/O thread (then completes the record)
 
   [[nodiscard]] const std::string& host() const noexcept;
   [[nodiscard]] std::uint16_t port() const noexcept;

@@ -53,7 +53,7 @@ struct LiveRunOptions {
   bool busy_spin = false;             // core thread: pure busy-spin instead of spin-then-yield
   // Live capture: every inbound frame of every session, with its receive time, venue and
   // connection, into this native capture file from a writer thread of its own (empty: none).
-  std::string record_path;
+  std::string record_path{};
   std::size_t record_ring_bytes = std::size_t{64} << 20;  // the I/O thread's ring (power of two)
 };
 

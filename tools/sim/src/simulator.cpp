@@ -25,6 +25,7 @@
 #include "mde/sim/certificate.hpp"
 #include "mde/sim/coinone_endpoint.hpp"
 #include "mde/sim/endpoint.hpp"
+#include "ws_frame.hpp"
 
 namespace mde::sim {
 namespace {
@@ -39,6 +40,7 @@ using namespace std::chrono_literals;
 
 constexpr auto kHandshakeTimeout = 10s;
 constexpr auto kTick = 1ms;
+constexpr std::size_t kBatchBytes = 256 * 1024;  // batch_writes: at most this much per write
 
 }  // namespace
 
@@ -63,6 +65,11 @@ struct Server {
     acceptor.listen(asio::socket_base::max_listen_connections);
     port = acceptor.local_endpoint().port();
     add_venues();
+    if (options.fast_source) {  // the venues' sources stay alive (routes refer to them), idle
+      parked_sources = std::move(sources);
+      sources.clear();
+      sources.push_back(std::make_unique<FastCoinoneSource>(*options.fast_source));
+    }
     if (!options.record_path.empty()) {
       recorder = std::make_unique<capture::FrameRecorder>(
           options.record_path, capture::RecorderOptions{.ring_bytes = options.record_ring_bytes});
@@ -97,6 +104,7 @@ struct Server {
   asio::steady_timer tick;
   std::uint16_t port = 0;
   std::vector<std::unique_ptr<MarketSource>> sources;  // one per venue
+  std::vector<std::unique_ptr<MarketSource>> parked_sources;  // not ticked (fast_source)
   std::vector<Route> routes;
   std::shared_ptr<std::uint64_t> connection_counter = std::make_shared<std::uint64_t>(0);
   std::vector<std::weak_ptr<ServerSession>> sessions;
@@ -278,6 +286,8 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
   }
 
   void do_write() {
+    if (sim_.options.batch_writes) return do_batch_write();
+    in_flight_ = 1;
     ws_.async_write(asio::buffer(outbox_.front()),
                     beast::bind_front_handler(&ServerSession::on_write, shared_from_this()));
   }
@@ -290,9 +300,24 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
       outbox_.clear();
       return;
     }
-    outbox_.pop_front();
+    outbox_.erase(outbox_.begin(), outbox_.begin() + static_cast<std::ptrdiff_t>(in_flight_));
     if (!outbox_.empty()) do_write();
     else if (close_code_ != 0) start_close();
+  }
+
+  // Every queued frame (up to kBatchBytes) as WebSocket frames in one TLS write, beside Beast
+  // (which never has a write in flight meanwhile: all this session's writes take this path, and
+  // the close starts only once the outbox drained).
+  void do_batch_write() {
+    batch_.clear();
+    in_flight_ = 0;
+    for (const std::string& f : outbox_) {
+      append_ws_text_frame(batch_, f);
+      ++in_flight_;
+      if (batch_.size() >= kBatchBytes) break;
+    }
+    asio::async_write(ws_.next_layer(), asio::buffer(batch_),
+                      beast::bind_front_handler(&ServerSession::on_write, shared_from_this()));
   }
 
   void close_bookkeeping() {
@@ -309,6 +334,8 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
   beast::flat_buffer buffer_;
   http::request<http::string_body> request_;
   std::deque<std::string> outbox_;
+  std::size_t in_flight_ = 0;  // outbox_ frames the write in flight covers
+  std::string batch_;          // batch_writes: the encoded frames being written
   std::vector<std::string> replies_;
   std::unique_ptr<EndpointConnection> endpoint_;
   std::string address_;
@@ -372,6 +399,9 @@ void Server::publish(const MarketFrame& frame) {
     auto s = w.lock();
     if (!s || !s->open() || s->endpoint() == nullptr || !s->endpoint()->render(frame, scratch)) {
       continue;
+    }
+    if (options.send_stamps != nullptr && frame.stamp_key != 0) {
+      options.send_stamps->put(frame.stamp_key, now_ns());
     }
     const bool is_short = scratch.starts_with(R"({"r":)");  // Coinone SHORT; others count as DEFAULT
     (is_short ? stats.frames_short : stats.frames_default).fetch_add(1, std::memory_order_relaxed);

@@ -29,6 +29,7 @@ struct MarketFrame {
   std::string_view market;   // the venue's market name: "XRP" (Coinone target), "BTC-USD"
   std::string_view text;     // valid until the source's next call to next()
   std::uint8_t format = 0;   // venue-specific (Coinone: CoinoneFormat of `text`)
+  std::uint64_t stamp_key = 0;  // an id the client sees again (trade / book id): SendStampTable
 };
 
 class MarketSource {

@@ -25,7 +25,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+
+#include "mde/core/send_stamps.hpp"
+#include "mde/sim/fast_source.hpp"
 
 namespace mde::sim {
 
@@ -41,6 +45,14 @@ struct SimOptions {
   // accepted, from 0) and venue, into this native capture from a writer thread (empty: none).
   std::string record_path{};
   std::size_t record_ring_bytes = std::size_t{64} << 20;
+  // Load tests and benchmarks (the client, not the simulator, is then what is measured):
+  // ticks pre-rendered frames of one Coinone market instead of the generator (fast_source.hpp);
+  std::optional<FastSourceOptions> fast_source{};
+  // writes every queued frame of a connection with one TLS write (WebSocket frames encoded here,
+  // not one Beast write per message);
+  bool batch_writes = false;
+  // stamps each market frame's send time (when queued) under its stamp_key (CallbackLatency).
+  SendStampTable* send_stamps = nullptr;
 };
 
 // Read from any thread while the simulator runs (relaxed counters).

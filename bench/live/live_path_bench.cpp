@@ -79,6 +79,16 @@ struct RunResult {
   std::uint64_t queue_waits = 0, decode_errors = 0;
   double elapsed_s = 0;  // first to last callback
   bool delivered = false;
+  // Why a run is not zero-loss ("" when it is).
+  [[nodiscard]] const char* failure() const {
+    if (slow_closes != 0) return "the simulator closed a slow consumer (backlog over its limit)";
+    if (disconnects != 0) return "disconnected";
+    if (!delivered) return "not everything sent arrived before the deadline";
+    if (received != sent) return "received != sent";
+    if (out_of_order != 0) return "trade ids out of order";
+    if (decode_errors != 0) return "decode errors";
+    return "";
+  }
   [[nodiscard]] bool zero_loss() const {
     return delivered && received == sent && out_of_order == 0 && disconnects == 0 &&
            slow_closes == 0 && decode_errors == 0;
@@ -171,7 +181,7 @@ int latency(const Args& a, const std::filesystem::path& certs) {
                 static_cast<unsigned long long>(r.received),
                 r.elapsed_s > 0 ? static_cast<double>(r.received) / r.elapsed_s : 0.0,
                 static_cast<unsigned long long>(r.queue_waits),
-                r.zero_loss() ? "zero loss" : "LOSS OR FAILURE: figures below are not valid");
+                r.zero_loss() ? "zero loss" : r.failure());
     print_histogram("read -> callback", s->latency.read_to_callback);
     print_histogram("sim send -> callback", s->latency.send_to_callback);
     if (!r.zero_loss()) return 1;
@@ -196,8 +206,8 @@ int max_rate(const Args& a, const std::filesystem::path& certs) {
                 static_cast<unsigned long long>(r.queue_waits),
                 us(s->latency.read_to_callback.percentile(50)),
                 us(s->latency.read_to_callback.percentile(99.9)),
-                !r.zero_loss() ? "LOSS/FAILURE" : sustained ? "sustained, zero loss"
-                                                            : "zero loss, below the offer");
+                !r.zero_loss() ? r.failure() : sustained ? "sustained, zero loss"
+                                                         : "zero loss, below the offer");
     std::fflush(stdout);
     if (!r.zero_loss()) break;
     if (sustained) best = rate;

@@ -113,6 +113,7 @@ RunResult run_once(const Args& a, std::uint32_t rate, bool short_format, BenchSt
                                    : sim::CoinoneFormat::default_format;
   sim::Simulator sim({.rate = rate,
                       .max_frames = frames,
+                      .market_paused = true,
                       .cert_dir = certs,
                       .fast_source = sim::FastSourceOptions{.target = "XRP",
                                                             .book_every = a.book_every,
@@ -129,8 +130,14 @@ RunResult run_once(const Args& a, std::uint32_t rate, bool short_format, BenchSt
                                  : coinone::WireFormat::default_format;
   o.subscriptions = {{Channel::book, "XRP", "KRW", wire}, {Channel::trade, "XRP", "KRW", wire}};
   rt.add_session(o);
-  sim.start();  // frames produced before the subscription are sent to nobody and not counted
+  sim.start();
   rt.start();
+  // The offer starts once the client subscribed: every frame produced is sent.
+  const auto subscribed_by = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (sim.stats().subscribes.load() < 2 && std::chrono::steady_clock::now() < subscribed_by) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  sim.resume_market();
   RunResult r;
   const auto sent_frames = [&] {
     return sim.stats().frames_short.load() + sim.stats().frames_default.load();

@@ -194,6 +194,7 @@ TEST_F(LiveCapture, ASlowStrategyBackPressuresTheSessionAndNothingIsLost) {
   start_sim({.seed = 23,
              .rate = 6000,
              .max_frames = 1500,
+             .market_paused = true,
              .cert_dir = certs(),
              .record_path = path("sim.mdecap")});
   SlowCollector slow;
@@ -207,6 +208,8 @@ TEST_F(LiveCapture, ASlowStrategyBackPressuresTheSessionAndNothingIsLost) {
   }
   rt.add_session(session(subs));
   rt.start();
+  ASSERT_TRUE(wait_until([&] { return sim_->stats().subscribes.load() == subs.size(); }));
+  sim_->resume_market();  // every market frame from now on goes to the subscribed client
   // Done when the simulator produced everything and the client read every frame it sent.
   ASSERT_TRUE(wait_until(
       [&] {

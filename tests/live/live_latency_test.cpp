@@ -63,6 +63,7 @@ TEST(LiveLoadPath, PreRenderedFramesInBatchedWritesAllArriveAndEveryCallbackIsTi
   SendStampTable stamps;
   sim::Simulator sim({.rate = 20'000,
                       .max_frames = 4000,
+                      .market_paused = true,
                       .cert_dir = dir.path(),
                       .fast_source = sim::FastSourceOptions{
                           .target = "XRP", .book_every = 4,
@@ -80,6 +81,8 @@ TEST(LiveLoadPath, PreRenderedFramesInBatchedWritesAllArriveAndEveryCallbackIsTi
                      {Channel::trade, "XRP", "KRW", coinone::WireFormat::short_format}};
   rt.add_session(o);
   rt.start();
+  ASSERT_TRUE(wait_until([&] { return sim.stats().subscribes.load() == 2; }));
+  sim.resume_market();
   ASSERT_TRUE(wait_until([&] {
     return sim.stats().market_rounds.load() == 4000 &&
            strategy->books.load() + strategy->trades.load() == sim.stats().frames_short.load();

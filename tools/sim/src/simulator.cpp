@@ -113,6 +113,7 @@ struct Server {
   std::uint64_t produced = 0;                         // frames due so far (see on_tick)
   std::chrono::steady_clock::time_point started_at{};
   std::string scratch;
+  bool market_paused = options.market_paused;        // see resume_market()
   std::unique_ptr<capture::FrameRecorder> recorder;  // --record; the I/O thread is its producer
   std::uint32_t next_connection_id = 0;               // the n-th WebSocket accepted
   SimStats stats;
@@ -366,6 +367,10 @@ void Server::do_tick() {
 
 void Server::on_tick(beast::error_code ec) {
   if (ec) return;
+  if (market_paused) {
+    do_tick();
+    return;
+  }
   // Frames owed since the start, from the clock (a late tick on a busy machine must not lose
   // frames), but never more than 4 ms' worth per tick: a simulator that cannot keep up sends
   // less, rather than piling frames into the sessions' backlogs between its writes.
@@ -451,6 +456,15 @@ const std::filesystem::path& Simulator::ca_file() const noexcept {
   return impl_->cert.certificate;
 }
 bool Simulator::certificate_generated() const noexcept { return impl_->cert.generated; }
+
+void Simulator::resume_market() {
+  asio::post(impl_->ioc, [impl = impl_.get()] {
+    if (!impl->market_paused) return;
+    impl->market_paused = false;
+    impl->started_at = std::chrono::steady_clock::now();
+    impl->produced = 0;
+  });
+}
 
 void Simulator::drop_connections() {
   asio::post(impl_->ioc, [impl = impl_.get()] {

@@ -39,6 +39,7 @@ struct SimOptions {
   std::uint64_t seed = 1;
   std::uint32_t rate = 1000;          // market frames per second per venue, over all its markets
   std::uint64_t max_frames = 0;       // stop after this many market frames per venue (0: never)
+  bool market_paused = false;         // no market frames until resume_market() (subscribe first)
   std::filesystem::path cert_dir;     // where the certificate is made or found (required)
   std::uint32_t max_connections_per_address = 20;
   // Every frame sent (queued for a connection), with the connection's id (the n-th WebSocket
@@ -92,6 +93,9 @@ class Simulator {
   [[nodiscard]] std::string coinone_public_url() const;  // wss://host:port/
   [[nodiscard]] const std::filesystem::path& ca_file() const noexcept;
   [[nodiscard]] bool certificate_generated() const noexcept;  // false: reused from cert_dir
+
+  // Starts the market data of a simulator made with market_paused (rate counted from now).
+  void resume_market();
 
   // Faults. Closes every open connection's socket without a close frame (like a venue restart).
   void drop_connections();

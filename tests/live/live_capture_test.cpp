@@ -48,13 +48,23 @@ std::string replayed_state(const std::string& path) {
 }
 
 // A strategy that spins in its callbacks for `spin_ns` and keeps every trade id it is given.
+// However fast the build (sanitizers slow the reader more than the spin), its first callback
+// also holds on until the reader has had to wait for queue room once (or 3 s passed).
 struct SlowCollector {
   std::int64_t spin_ns = 0;
+  const std::atomic<std::uint64_t>* reader_waits = nullptr;  // SessionStats::queue_waits
   std::vector<std::uint64_t> trade_ids;  // reserved up front; the test reads it after stop()
   std::atomic<std::uint64_t> trades{0};
+  bool held = false;
 
-  void spin() const noexcept {
-    const std::int64_t until = now_ns() + spin_ns;
+  void spin() noexcept {
+    std::int64_t until = now_ns() + spin_ns;
+    if (!held && reader_waits != nullptr) {
+      held = true;
+      until = now_ns() + 3'000'000'000;
+      while (now_ns() < until && reader_waits->load(std::memory_order_relaxed) == 0) cpu_relax();
+      return;
+    }
     while (now_ns() < until) cpu_relax();
   }
   void on_book(const BookView&) noexcept { spin(); }
@@ -207,6 +217,7 @@ TEST_F(LiveCapture, ASlowStrategyBackPressuresTheSessionAndNothingIsLost) {
     subs.push_back({Channel::trade, m, "KRW", kDefault});
   }
   rt.add_session(session(subs));
+  slow.reader_waits = &rt.session(0).stats().queue_waits;
   rt.start();
   ASSERT_TRUE(wait_until([&] { return sim_->stats().subscribes.load() == subs.size(); }));
   sim_->resume_market();  // every market frame from now on goes to the subscribed client

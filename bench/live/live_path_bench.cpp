@@ -5,7 +5,7 @@
 //   live_path_bench latency  [--rate 10000] [--seconds 5] [--format short|default]
 //   live_path_bench max-rate [--seconds 2] [--format default] [--from 100000] [--step 50000]
 //                            [--to 600000]
-//   common: [--io-cpu N] [--core-cpu N] [--busy-spin] [--book-every 4]
+//   common: [--io-cpu N] [--core-cpu N] [--sim-cpu N] [--busy-spin] [--book-every 4]
 //
 // latency: one Coinone connection (XRP ORDERBOOK + TRADE, one book every `book-every` frames) at
 // a fixed rate; prints read -> callback (EventHeader::receive_ns, stamped by the session's read
@@ -43,7 +43,7 @@ struct Args {
   bool short_format = true;
   bool format_given = false;
   std::uint32_t from = 100'000, step = 50'000, to = 600'000;
-  int io_cpu = -1, core_cpu = -1;
+  int io_cpu = -1, core_cpu = -1, sim_cpu = -1;
   bool busy_spin = false;
   std::uint32_t book_every = 4;
 };
@@ -119,7 +119,8 @@ RunResult run_once(const Args& a, std::uint32_t rate, bool short_format, BenchSt
                                                             .book_every = a.book_every,
                                                             .format = format},
                       .batch_writes = true,
-                      .send_stamps = &stamps});
+                      .send_stamps = &stamps,
+                      .cpu = a.sim_cpu});
   LiveRuntime<BenchStrategy> rt(strategy, LiveRunOptions{.io_cpu = a.io_cpu,
                                                          .core_cpu = a.core_cpu,
                                                          .busy_spin = a.busy_spin});
@@ -243,6 +244,7 @@ bool parse(int argc, char** argv, Args& a) {
     else if (k == "--to") { if (!num(a.to)) return false; }
     else if (k == "--io-cpu") { if (!num(a.io_cpu)) return false; }
     else if (k == "--core-cpu") { if (!num(a.core_cpu)) return false; }
+    else if (k == "--sim-cpu") { if (!num(a.sim_cpu)) return false; }
     else if (k == "--book-every") { if (!num(a.book_every)) return false; }
     else if (k == "--format" && v != nullptr) {
       a.format_given = true;

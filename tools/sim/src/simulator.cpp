@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "mde/core/clock.hpp"
+#include "mde/core/cpu_affinity.hpp"
 #include "mde/feeds/capture/frame_recorder.hpp"
 #include "mde/sim/certificate.hpp"
 #include "mde/sim/coinone_endpoint.hpp"
@@ -429,7 +430,11 @@ void Simulator::start() {
   impl_->started_at = std::chrono::steady_clock::now();
   if (impl_->recorder) impl_->recorder->start();
   impl_->do_tick();
-  impl_->thread = std::thread([this] { impl_->ioc.run(); });
+  impl_->thread = std::thread([this] {
+    (void)name_current_thread("mde-sim");
+    if (impl_->options.cpu >= 0) (void)pin_current_thread(impl_->options.cpu);
+    impl_->ioc.run();
+  });
 }
 
 void Simulator::stop() {

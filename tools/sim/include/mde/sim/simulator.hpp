@@ -54,6 +54,7 @@ struct SimOptions {
   bool batch_writes = false;
   // stamps each market frame's send time (when queued) under its stamp_key (CallbackLatency).
   SendStampTable* send_stamps = nullptr;
+  int cpu = -1;  // pin the simulator's I/O thread (-1: do not); a failure is ignored
 };
 
 // Read from any thread while the simulator runs (relaxed counters).

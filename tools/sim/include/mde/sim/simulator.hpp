@@ -16,6 +16,9 @@
 // subscribed to its (channel, market) in their format. A connection whose unsent backlog passes
 // kMaxBacklog frames is closed (counted in `slow_closes`) rather than buffered without bound.
 // The 21st simultaneous connection from one address is closed with code 4290, as the venue does.
+// `record_path` records every frame queued for a connection (FrameRecorder, its own writer
+// thread); fast_source / batch_writes / send_stamps / max_frames / market_paused are the load-test
+// path (docs/ARCHITECTURE.md, "Live sessions").
 //
 // Thread: start() runs everything on one internal I/O thread; the public methods may be called
 // from any thread (they post to it). Tool side: allocates; setup errors throw std::runtime_error.

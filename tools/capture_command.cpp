@@ -142,6 +142,7 @@ int run_info(const std::string& path) {
     std::string flags;
     if ((h.flags & capture::kFlagSynthetic) != 0) flags += " synthetic";
     if ((h.flags & capture::kFlagFromText) != 0) flags += " from-text";
+    if ((h.flags & capture::kFlagIncomplete) != 0) flags += " incomplete";
     std::printf("form         native v%u, flags:%s, created %s\n", h.version,
                 flags.empty() ? " none" : flags.c_str(),
                 h.created_ns == 0 ? "unknown" : utc(h.created_ns).c_str());

@@ -29,6 +29,7 @@ int run_sim(sim::SimOptions options) {
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const std::string record = options.record_path;
   sim::Simulator simulator(std::move(options));  // throws on a bad address or certificate dir
   simulator.start();
   std::printf("coinone public  %s\n", simulator.coinone_public_url().c_str());
@@ -37,6 +38,7 @@ int run_sim(sim::SimOptions options) {
   std::printf("coinone private %s\n", simulator.coinone_private_url().c_str());
   std::printf("CA file         %s (%s)\n", simulator.ca_file().c_str(),
               simulator.certificate_generated() ? "generated" : "reused");
+  if (!record.empty()) std::printf("recording       %s\n", record.c_str());
   std::fflush(stdout);
   int received = 0;
   sigwait(&stop_signals, &received);
@@ -45,6 +47,10 @@ int run_sim(sim::SimOptions options) {
   std::fprintf(stderr, "mde sim: stopped by signal %d after %llu connections, %llu data frames\n",
                received, static_cast<unsigned long long>(s.connections.load()),
                static_cast<unsigned long long>(s.frames_default.load() + s.frames_short.load()));
+  if (s.record_dropped.load() != 0) {
+    std::fprintf(stderr, "mde sim: the record is incomplete: %llu frames not recorded\n",
+                 static_cast<unsigned long long>(s.record_dropped.load()));
+  }
   return kExitOk;
 }
 
@@ -85,6 +91,9 @@ Command add_sim(CLI::App& app) {
   cmd->add_option("--rate", options->rate, "Market frames per second over all markets")
       ->check(CLI::Range(std::uint32_t{1}, std::uint32_t{10'000'000}))
       ->capture_default_str();
+  cmd->add_option("--record", options->record_path,
+                  "Write every frame sent, with its connection and venue, to this native capture "
+                  "(.mdecap)");
   cmd->add_option("--cert-dir", options->cert_dir,
                   "Where the certificate is made or reused (default $TMPDIR/mde-sim)");
   return [options] { return run_sim(*options); };

@@ -52,16 +52,16 @@ WriteStatus CaptureWriter::open(const std::string& path, const WriterOptions& op
     errno_ = errno;
     return WriteStatus::cannot_open;
   }
-  FileHeader header;
-  header.flags = options.flags;
-  header.created_ns = options.created_ns;
-  if (header.created_ns < 0) {
-    header.created_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+  header_ = FileHeader{};
+  header_.flags = options.flags;
+  header_.created_ns = options.created_ns;
+  if (header_.created_ns < 0) {
+    header_.created_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
   }
   unsigned char bytes[kFileHeaderSize];
-  encode_file_header(header, bytes);
+  encode_file_header(header_, bytes);
   std::memcpy(buffer_.get(), bytes, sizeof bytes);
   used_ = sizeof bytes;
   bytes_ = sizeof bytes;
@@ -124,6 +124,23 @@ WriteStatus CaptureWriter::try_append(std::int64_t receive_ns, std::uint32_t con
   }
   ++records_;
   bytes_ += record_size;
+  return WriteStatus::ok;
+}
+
+WriteStatus CaptureWriter::try_set_flags(std::uint16_t flags) noexcept {
+  if (const WriteStatus s = try_flush(); s != WriteStatus::ok) return s;
+  header_.flags = flags;
+  unsigned char bytes[kFileHeaderSize];
+  encode_file_header(header_, bytes);
+  std::size_t done = 0;
+  while (done < sizeof bytes) {
+    const ssize_t n = ::pwrite(fd_, bytes + done, sizeof bytes - done, static_cast<off_t>(done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(errno);
+    }
+    done += static_cast<std::size_t>(n);
+  }
   return WriteStatus::ok;
 }
 

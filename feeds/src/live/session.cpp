@@ -18,6 +18,7 @@
 
 #include "mde/core/clock.hpp"
 #include "mde/core/frame.hpp"
+#include "mde/feeds/capture/frame_recorder.hpp"
 #include "mde/feeds/publish/event_publisher.hpp"
 #include "mde/feeds/venue_decoder.hpp"
 #include "error_attribution.hpp"
@@ -202,15 +203,21 @@ struct LiveSession::Impl {
     if (ec) return on_read_error(gen, ec);
     beast::flat_buffer& buffer = conn->buffer;
     const std::size_t n = buffer.size();
+    const std::int64_t rx_ns = now_ns();  // EventHeader::receive_ns and the capture's time
     last_rx = Clock::now();
     add(stats.frames);
     add(stats.bytes, n);
     const auto bytes = buffer.cdata();
-    if (!frame.assign({static_cast<const char*>(bytes.data()), n})) {
+    const std::string_view text(static_cast<const char*>(bytes.data()), n);
+    if (options.recorder != nullptr &&
+        !options.recorder->try_record(rx_ns, options.venue, options.connection, text)) {
+      add(stats.record_dropped);
+    }
+    if (!frame.assign(text)) {
       add(stats.decode_errors);  // larger than max_frame_bytes: counted, skipped
       stats.last_failure.store(SessionStage::oversized_frame, std::memory_order_relaxed);
     } else {
-      publisher.begin_frame(now_ns(), options.connection);
+      publisher.begin_frame(rx_ns, options.connection);
       if (!decoder.decode(frame.view(), sink, options.venue).ok()) add(stats.decode_errors);
       publisher.flush();
       stats.queue_waits.store(publisher.stats().waits, std::memory_order_relaxed);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdio>
 #include <cctype>
 #include <string>
@@ -168,7 +169,12 @@ CoinoneDataFrame CoinoneMarketFeed::next() {
 
 MarketFrame CoinoneMarketFeed::next_frame() {
   const CoinoneDataFrame f = next();
-  return {Venue::coinone, f.channel, f.target, f.text, static_cast<std::uint8_t>(f.format)};
+  // The trade or book id, which the client sees again (send stamps); ids of different markets
+  // and channels may coincide, so the stamps are exact for one market per channel.
+  const std::string_view id = string_field(f.text, "id", "i");
+  std::uint64_t key = 0;
+  (void)std::from_chars(id.data(), id.data() + id.size(), key);
+  return {Venue::coinone, f.channel, f.target, f.text, static_cast<std::uint8_t>(f.format), key};
 }
 
 std::string_view CoinoneMarketFeed::latest_book(std::string_view target) const {
@@ -293,7 +299,8 @@ Route coinone_public_route(const CoinoneMarketFeed& feed, std::uint64_t seed,
   return {"/", [&feed, seed, counter = std::move(connection_counter)](const UpgradeRequest&) {
             return std::make_unique<CoinonePublicConnection>(
                 feed, coinone_connected_frame(seed, ++*counter));
-          }};
+          },
+          Venue::coinone};
 }
 
 }  // namespace mde::sim

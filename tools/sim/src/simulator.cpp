@@ -22,10 +22,14 @@
 #include <vector>
 
 #include "mde/sim/btse_endpoint.hpp"
+#include "mde/core/clock.hpp"
+#include "mde/core/cpu_affinity.hpp"
+#include "mde/feeds/capture/frame_recorder.hpp"
 #include "mde/sim/certificate.hpp"
 #include "mde/sim/coinone_endpoint.hpp"
 #include "mde/sim/coinone_private.hpp"
 #include "mde/sim/endpoint.hpp"
+#include "ws_frame.hpp"
 
 namespace mde::sim {
 namespace {
@@ -40,6 +44,7 @@ using namespace std::chrono_literals;
 
 constexpr auto kHandshakeTimeout = 10s;
 constexpr auto kTick = 1ms;
+constexpr std::size_t kBatchBytes = 256 * 1024;  // batch_writes: at most this much per write
 
 }  // namespace
 
@@ -64,6 +69,15 @@ struct Server {
     acceptor.listen(asio::socket_base::max_listen_connections);
     port = acceptor.local_endpoint().port();
     add_venues();
+    if (options.fast_source) {  // the venues' sources stay alive (routes refer to them), idle
+      parked_sources = std::move(sources);
+      sources.clear();
+      sources.push_back(std::make_unique<FastCoinoneSource>(*options.fast_source));
+    }
+    if (!options.record_path.empty()) {
+      recorder = std::make_unique<capture::FrameRecorder>(
+          options.record_path, capture::RecorderOptions{.ring_bytes = options.record_ring_bytes});
+    }
   }
 
   // Every venue's market source and paths. A path not listed gets HTTP 404.
@@ -108,6 +122,7 @@ struct Server {
   std::vector<std::unique_ptr<MarketSource>> sources;  // one per venue
   BtseMarketFeed* btse = nullptr;                      // in `sources`: the BTSE knobs act on it
   bool paused = false;                                 // no market frames while set
+  std::vector<std::unique_ptr<MarketSource>> parked_sources;  // not ticked (fast_source)
   std::vector<Route> routes;
   CoinonePrivateFeed* coinone_private = nullptr;  // owned by `sources`
   std::chrono::steady_clock::time_point now{};    // this tick's time
@@ -118,6 +133,9 @@ struct Server {
   std::uint64_t produced = 0;                         // frames due so far (see on_tick)
   std::chrono::steady_clock::time_point started_at{};
   std::string scratch;
+  bool market_paused = options.market_paused;        // see resume_market()
+  std::unique_ptr<capture::FrameRecorder> recorder;  // --record; the I/O thread is its producer
+  std::uint32_t next_connection_id = 0;               // the n-th WebSocket accepted
   SimStats stats;
   std::thread thread;
   bool started = false;
@@ -150,6 +168,10 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
       drop();
       return;
     }
+    if (sim_.recorder && !sim_.recorder->ring(0).try_record(now_ns(), route_venue_, id_, frame)) {
+      sim_.stats.record_dropped.fetch_add(1, std::memory_order_relaxed);
+    }
+    sim_.stats.frames_sent.fetch_add(1, std::memory_order_relaxed);
     outbox_.push_back(std::move(frame));
     if (outbox_.size() == 1) do_write();
   }
@@ -220,6 +242,7 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
                                       : std::string_view(it->value().data(), it->value().size());
         },
         address_});
+    route_venue_ = route->venue;
     beast::get_lowest_layer(ws_).expires_never();
     websocket::stream_base::timeout t{};
     t.handshake_timeout = kHandshakeTimeout;
@@ -236,6 +259,7 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
   void on_accept(beast::error_code ec) {
     if (ec) return;
     open_ = true;
+    id_ = sim_.next_connection_id++;
     ws_.text(true);
     sim_.stats.connections.fetch_add(1, std::memory_order_relaxed);
     sim_.stats.open_connections.fetch_add(1, std::memory_order_relaxed);
@@ -290,6 +314,8 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
   }
 
   void do_write() {
+    if (sim_.options.batch_writes) return do_batch_write();
+    in_flight_ = 1;
     ws_.async_write(asio::buffer(outbox_.front()),
                     beast::bind_front_handler(&ServerSession::on_write, shared_from_this()));
   }
@@ -302,9 +328,24 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
       outbox_.clear();
       return;
     }
-    outbox_.pop_front();
+    outbox_.erase(outbox_.begin(), outbox_.begin() + static_cast<std::ptrdiff_t>(in_flight_));
     if (!outbox_.empty()) do_write();
     else if (close_code_ != 0) start_close();
+  }
+
+  // Every queued frame (up to kBatchBytes) as WebSocket frames in one TLS write, beside Beast
+  // (which never has a write in flight meanwhile: all this session's writes take this path, and
+  // the close starts only once the outbox drained).
+  void do_batch_write() {
+    batch_.clear();
+    in_flight_ = 0;
+    for (const std::string& f : outbox_) {
+      append_ws_text_frame(batch_, f);
+      ++in_flight_;
+      if (batch_.size() >= kBatchBytes) break;
+    }
+    asio::async_write(ws_.next_layer(), asio::buffer(batch_),
+                      beast::bind_front_handler(&ServerSession::on_write, shared_from_this()));
   }
 
   void close_bookkeeping() {
@@ -321,11 +362,15 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
   beast::flat_buffer buffer_;
   http::request<http::string_body> request_;
   std::deque<std::string> outbox_;
+  std::size_t in_flight_ = 0;  // outbox_ frames the write in flight covers
+  std::string batch_;          // batch_writes: the encoded frames being written
   std::vector<std::string> replies_;
   std::unique_ptr<EndpointConnection> endpoint_;
   std::string address_;
   std::uint16_t close_code_ = 0;  // non-zero: closing with this code once the outbox drained
   std::chrono::steady_clock::time_point stalled_until_{};
+  std::uint32_t id_ = 0;          // the connection id its frames are recorded under
+  Venue route_venue_ = Venue::unknown;
   bool open_ = false;
 };
 
@@ -350,6 +395,10 @@ void Server::do_tick() {
 
 void Server::on_tick(beast::error_code ec) {
   if (ec) return;
+  if (market_paused) {
+    do_tick();
+    return;
+  }
   // Frames owed since the start, from the clock (a late tick on a busy machine must not lose
   // frames), but never more than 4 ms' worth per tick: a simulator that cannot keep up sends
   // less, rather than piling frames into the sessions' backlogs between its writes.
@@ -369,7 +418,12 @@ void Server::on_tick(beast::error_code ec) {
   });
   if (paused) rate_credit = 0;
   for (; rate_credit >= 1000; rate_credit -= 1000) {
+    if (options.max_frames != 0 && stats.market_rounds.load(std::memory_order_relaxed) >=
+                                       options.max_frames) {
+      break;
+    }
     for (const auto& source : sources) publish(source->next_frame());
+    stats.market_rounds.fetch_add(1, std::memory_order_relaxed);
   }
   do_tick();
 }
@@ -382,6 +436,9 @@ void Server::publish(const MarketFrame& frame) {
     if (!s || !s->open() || s->endpoint() == nullptr || s->stalled(now) ||
         !s->endpoint()->render(frame, scratch)) {
       continue;
+    }
+    if (options.send_stamps != nullptr && frame.stamp_key != 0) {
+      options.send_stamps->put(frame.stamp_key, now_ns());
     }
     const bool is_short = scratch.starts_with(R"({"r":)");  // Coinone SHORT; others count as DEFAULT
     (is_short ? stats.frames_short : stats.frames_default).fetch_add(1, std::memory_order_relaxed);
@@ -409,8 +466,13 @@ void Simulator::start() {
   impl_->started = true;
   impl_->do_accept();
   impl_->started_at = std::chrono::steady_clock::now();
+  if (impl_->recorder) impl_->recorder->start();
   impl_->do_tick();
-  impl_->thread = std::thread([this] { impl_->ioc.run(); });
+  impl_->thread = std::thread([this] {
+    (void)name_current_thread("mde-sim");
+    if (impl_->options.cpu >= 0) (void)pin_current_thread(impl_->options.cpu);
+    impl_->ioc.run();
+  });
 }
 
 void Simulator::stop() {
@@ -425,6 +487,7 @@ void Simulator::stop() {
     impl->ioc.stop();
   });
   impl_->thread.join();
+  if (impl_->recorder) impl_->recorder->stop();  // after the I/O thread: every frame is written
 }
 
 const std::string& Simulator::host() const noexcept { return impl_->options.host; }
@@ -439,6 +502,14 @@ bool Simulator::certificate_generated() const noexcept { return impl_->cert.gene
 
 std::string Simulator::coinone_private_url() const {
   return "wss://" + impl_->options.host + ":" + std::to_string(impl_->port) + "/v1/private";
+}
+void Simulator::resume_market() {
+  asio::post(impl_->ioc, [impl = impl_.get()] {
+    if (!impl->market_paused) return;
+    impl->market_paused = false;
+    impl->started_at = std::chrono::steady_clock::now();
+    impl->produced = 0;
+  });
 }
 
 void Simulator::drop_connections() {

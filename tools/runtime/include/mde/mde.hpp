@@ -15,6 +15,8 @@
 #include "mde/core/idle_strategy.hpp"
 #include "mde/core/instrument.hpp"
 #include "mde/core/latency_histogram.hpp"
+#include "mde/core/send_stamps.hpp"
+#include "mde/core/spsc_byte_ring.hpp"
 #include "mde/core/spsc_ring.hpp"
 #include "mde/core/timestamp.hpp"
 #include "mde/core/venue.hpp"
@@ -27,6 +29,7 @@
 #include "mde/feeds/capture/capture_summary.hpp"
 #include "mde/feeds/capture/capture_writer.hpp"
 #include "mde/feeds/capture/crc32c.hpp"
+#include "mde/feeds/capture/frame_recorder.hpp"
 #include "mde/feeds/capture/text_capture.hpp"
 #include "mde/feeds/coinone/decoder.hpp"
 #include "mde/feeds/coinone/requests.hpp"
@@ -41,6 +44,7 @@
 
 // book/
 #include "mde/book/balances.hpp"
+#include "mde/book/callback_latency.hpp"
 #include "mde/book/core_loop.hpp"
 #include "mde/book/engine.hpp"
 #include "mde/book/order_book.hpp"

@@ -89,6 +89,7 @@ inline constexpr std::uint32_t kMaxConnection = (1u << kConnectionBits) - 1;
 enum CaptureFlag : std::uint16_t {
   kFlagSynthetic = 1u << 0,  // produced by `mde gen`
   kFlagFromText = 1u << 1,   // converted from a text capture
+  kFlagIncomplete = 1u << 2,  // a live recording that lost frames (its ring was full)
 };
 
 // ---- Little-endian field access (memcpy; byte-swapped only on a big-endian host) ---------------

@@ -67,6 +67,10 @@ class CaptureWriter {
   // Writes everything buffered to the file (not to disk: no fsync).
   [[nodiscard]] WriteStatus try_flush() noexcept;
 
+  // Writes everything buffered, then rewrites the file header with `flags` (a recorder marks a
+  // capture incomplete at the end). Control path: not per record.
+  [[nodiscard]] WriteStatus try_set_flags(std::uint16_t flags) noexcept;
+
   // Flushes, optionally fsyncs, and closes. Safe to call when not open (returns not_open).
   [[nodiscard]] WriteStatus try_close(bool sync = false) noexcept;
 
@@ -80,6 +84,7 @@ class CaptureWriter {
   [[nodiscard]] WriteStatus write_all(const char* data, std::size_t size) noexcept;
   [[nodiscard]] WriteStatus fail(int err) noexcept;
 
+  FileHeader header_;
   std::unique_ptr<char[]> buffer_;
   std::size_t capacity_ = 0;
   std::size_t used_ = 0;

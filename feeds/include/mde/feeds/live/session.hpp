@@ -9,6 +9,8 @@
 // the VenueDecoder straight into the EventPublisher of the session's queue and flushes. A full
 // queue back-pressures: emit() waits for room on the I/O thread, so the session stops reading and
 // TCP pushes back on the venue (nothing is lost; other sessions on the same io_context wait too).
+// With `recorder` set, each frame is first copied into a live-capture ring (frame_recorder.hpp),
+// which never waits: a full ring costs the copy, not the frame.
 //
 // Timers (all on the io_context): a keepalive PING every `ping_interval`; a silence watchdog that
 // declares the connection dead when no frame arrived for `silence_timeout` (PONG counts); on any
@@ -43,6 +45,9 @@
 
 namespace boost::asio {
 class io_context;
+}
+namespace mde::capture {
+class FrameRing;  // frame_recorder.hpp
 }
 
 namespace mde::live {
@@ -130,6 +135,10 @@ struct SessionOptions {
   std::uint64_t jitter_seed = 1;
   std::size_t max_frame_bytes = 1 << 20;
   ResyncHook resync;
+  // Live capture: every frame read is copied here (receive time, venue, connection, bytes) before
+  // it is decoded; a full ring drops the copy, never the frame. The session's I/O thread must be
+  // the ring's only producer. Null: not recorded.
+  capture::FrameRing* recorder = nullptr;
 };
 
 enum class SessionStage : std::uint8_t {
@@ -156,6 +165,7 @@ struct SessionStats {
   // naming the topic.
   std::atomic<std::uint64_t> failed_subscriptions{0};
   std::atomic<std::uint64_t> queue_waits{0};     // times a full queue made the reader wait
+  std::atomic<std::uint64_t> record_dropped{0};  // frames the recorder's full ring did not take
   std::atomic<std::uint64_t> slow_backoffs{0};  // reconnects delayed long by a 4290 close
   std::atomic<std::uint64_t> errors{0};              // ERROR frames from the venue
   std::atomic<std::uint64_t> subscriptions_failed{0};  // subscriptions an ERROR answered

@@ -29,6 +29,7 @@ struct MarketFrame {
   std::string_view market;   // the venue's market name: "XRP" (Coinone target), "BTC-USD"
   std::string_view text;     // valid until the source's next call to next()
   std::uint8_t format = 0;   // venue-specific (Coinone: CoinoneFormat of `text`)
+  std::uint64_t stamp_key = 0;  // an id the client sees again (trade / book id): SendStampTable
 };
 
 class MarketSource {
@@ -66,6 +67,7 @@ struct UpgradeRequest {
 struct Route {
   std::string path;
   std::function<std::unique_ptr<EndpointConnection>(const UpgradeRequest&)> open;
+  Venue venue = Venue::unknown;  // recorded with each frame sent (--record)
 };
 
 }  // namespace mde::sim

@@ -22,6 +22,9 @@
 // subscribed to its (channel, market) in their format. A connection whose unsent backlog passes
 // kMaxBacklog frames is closed (counted in `slow_closes`) rather than buffered without bound.
 // The 21st simultaneous connection from one address is closed with code 4290, as the venue does.
+// `record_path` records every frame queued for a connection (FrameRecorder, its own writer
+// thread); fast_source / batch_writes / send_stamps / max_frames / market_paused are the load-test
+// path (docs/ARCHITECTURE.md, "Live sessions").
 //
 // Thread: start() runs everything on one internal I/O thread; the public methods may be called
 // from any thread (they post to it). Tool side: allocates; setup errors throw std::runtime_error.
@@ -32,10 +35,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "mde/sim/btse_endpoint.hpp"
 #include "mde/feeds/coinone/auth.hpp"
+#include "mde/core/send_stamps.hpp"
+#include "mde/sim/fast_source.hpp"
 
 namespace mde::sim {
 
@@ -48,6 +54,8 @@ struct SimOptions {
   std::uint16_t port = 0;             // 0: pick a free port (see port())
   std::uint64_t seed = 1;
   std::uint32_t rate = 1000;          // market frames per second per venue, over all its markets
+  std::uint64_t max_frames = 0;       // stop after this many market frames per venue (0: never)
+  bool market_paused = false;         // no market frames until resume_market() (subscribe first)
   std::filesystem::path cert_dir;     // where the certificate is made or found (required)
   std::uint32_t max_connections_per_address = 20;
   // Coinone private (`/v1/private`): the account whose signature it accepts (the documented demo
@@ -56,6 +64,19 @@ struct SimOptions {
   coinone::Credentials coinone_account{coinone::Secret(std::string(kSimDemoAccessToken)),
                                        coinone::Secret(std::string(kSimDemoSecretKey))};
   std::uint32_t private_rate = 50;
+  // Every frame sent (queued for a connection), with the connection's id (the n-th WebSocket
+  // accepted, from 0) and venue, into this native capture from a writer thread (empty: none).
+  std::string record_path{};
+  std::size_t record_ring_bytes = std::size_t{64} << 20;
+  // Load tests and benchmarks (the client, not the simulator, is then what is measured):
+  // ticks pre-rendered frames of one Coinone market instead of the generator (fast_source.hpp);
+  std::optional<FastSourceOptions> fast_source{};
+  // writes every queued frame of a connection with one TLS write (WebSocket frames encoded here,
+  // not one Beast write per message);
+  bool batch_writes = false;
+  // stamps each market frame's send time (when queued) under its stamp_key (CallbackLatency).
+  SendStampTable* send_stamps = nullptr;
+  int cpu = -1;  // pin the simulator's I/O thread (-1: do not); a failure is ignored
 };
 
 // Read from any thread while the simulator runs (relaxed counters).
@@ -75,6 +96,9 @@ struct SimStats {
   std::atomic<std::uint64_t> auth_failures{0};   // private connections closed with 4280
   std::atomic<std::uint64_t> malformed{0};       // garbage frames sent by send_malformed()
   std::atomic<std::uint64_t> fault_closes{0};    // connections closed by close_all()
+  std::atomic<std::uint64_t> record_dropped{0};  // frames --record could not take (full ring)
+  std::atomic<std::uint64_t> frames_sent{0};     // every frame queued to a connection
+  std::atomic<std::uint64_t> market_rounds{0};   // frames produced per venue (see max_frames)
 };
 
 class Simulator {
@@ -88,7 +112,7 @@ class Simulator {
   Simulator& operator=(const Simulator&) = delete;
 
   void start();  // starts accepting and the market source on the I/O thread
-  void stop();   // closes everything and joins the I/O thread; idempotent
+  void stop();   // closes everything and joins the I/O thread (then completes the record)
 
   [[nodiscard]] const std::string& host() const noexcept;
   [[nodiscard]] std::uint16_t port() const noexcept;
@@ -101,6 +125,10 @@ class Simulator {
 
   // Faults (each posts to the I/O thread; they act on the connections open when it runs).
   // Closes every open connection's socket without a close frame (like a venue restart).
+  // Starts the market data of a simulator made with market_paused (rate counted from now).
+  void resume_market();
+
+  // Faults. Closes every open connection's socket without a close frame (like a venue restart).
   void drop_connections();
   // BTSE faults, each followed by a normal chain so a resubscribe recovers: the next delta of
   // `market` chains from a seqNum never sent (a gap); a delta puts a bid at the best ask (a

@@ -3,6 +3,7 @@
 //   I/O thread t (pinned): its own io_context running the sessions given to it: TLS WebSocket ->
 //                          VenueDecoder -> EventPublisher -> queue k (one SPSC queue per session)
 //   core thread (pinned): queues 0..n-1 -> Engine (books, orders, balances, trades) -> strategy
+//   writer thread (with record_path): the I/O thread's capture ring -> native capture file
 //
 //   MyStrategy strategy;
 //   mde::LiveRuntime<MyStrategy> rt(strategy);
@@ -40,6 +41,7 @@
 #include "mde/core/clock.hpp"
 #include "mde/core/idle_strategy.hpp"
 #include "mde/core/instrument.hpp"
+#include "mde/feeds/capture/frame_recorder.hpp"
 #include "mde/feeds/live/session.hpp"
 #include "mde/runtime/runtime_threads.hpp"
 
@@ -51,6 +53,10 @@ struct LiveRunOptions {
   std::vector<int> io_cpus{-1};       // one I/O thread per entry: its CPU (-1: do not pin)
   int core_cpu = -1;                  // -1: do not pin
   bool busy_spin = false;             // core thread: pure busy-spin instead of spin-then-yield
+  // Live capture: every inbound frame of every session, with its receive time, venue and
+  // connection, into this native capture file from a writer thread of its own (empty: none).
+  std::string record_path{};
+  std::size_t record_ring_bytes = std::size_t{64} << 20;  // the I/O thread's ring (power of two)
 };
 
 template <class Strategy>
@@ -61,7 +67,13 @@ class LiveRuntime {
   LiveRuntime(Strategy& strategy, LiveRunOptions options = {})
       : options_(options),
         tsc_(TscCalibration::measure()),
-        engine_(std::make_unique<Engine<Strategy>>(strategy, options.engine, tsc_)) {}
+        engine_(std::make_unique<Engine<Strategy>>(strategy, options.engine, tsc_)) {
+    if (!options_.record_path.empty()) {  // one ring per I/O thread (each ring is SPSC)
+      recorder_ = std::make_unique<capture::FrameRecorder>(
+          options_.record_path, capture::RecorderOptions{.ring_bytes = options_.record_ring_bytes,
+                                                         .rings = options_.io_cpus.size()});
+    }
+  }
 
   LiveRuntime(const LiveRuntime&) = delete;
   LiveRuntime& operator=(const LiveRuntime&) = delete;
@@ -79,6 +91,7 @@ class LiveRuntime {
     if (sessions_.size() >= kMaxConnections) throw std::runtime_error("LiveRuntime: too many sessions");
     session.connection = static_cast<std::uint32_t>(sessions_.size());
     session.resync = {&take_resync_requests<Engine<Strategy>>, engine_.get()};
+    if (recorder_) session.recorder = &recorder_->ring(io_thread);
     queues_.push_back(std::make_unique<Queue>(options_.queue_capacity));
     sessions_.push_back(std::make_unique<live::LiveSession>(io_[io_thread]->context, *queues_.back(),
                                                             *registry_, std::move(session), &stop_));
@@ -90,6 +103,7 @@ class LiveRuntime {
     if (started_) return;
     started_ = true;
     producers_running_.store(static_cast<int>(io_.size()), std::memory_order_relaxed);
+    if (recorder_) recorder_->start();
     for (auto& s : sessions_) s->start();
     core_ = std::thread([this] {
       name_and_pin_thread("mde-core", options_.core_cpu, core_pin_failure_);
@@ -119,10 +133,14 @@ class LiveRuntime {
     }
     for (auto& io : io_) io->thread.join();
     core_.join();
+    if (recorder_) recorder_->stop();  // after the I/O thread: every recorded frame is written
   }
 
   [[nodiscard]] const Engine<Strategy>& engine() const noexcept { return *engine_; }
   [[nodiscard]] const InstrumentRegistry& registry() const noexcept { return *registry_; }
+  // The live capture (null without record_path): stats() from any thread, the file complete
+  // after stop().
+  [[nodiscard]] const capture::FrameRecorder* recorder() const noexcept { return recorder_.get(); }
   [[nodiscard]] std::size_t session_count() const noexcept { return sessions_.size(); }
   [[nodiscard]] const live::LiveSession& session(std::size_t k) const noexcept {
     return *sessions_[k];
@@ -163,6 +181,7 @@ class LiveRuntime {
     return out;
   }
 
+  std::unique_ptr<capture::FrameRecorder> recorder_;
   std::vector<std::unique_ptr<IoThread>> io_ = make_io_threads(options_.io_cpus.size());
   std::vector<std::unique_ptr<Queue>> queues_;
   std::vector<std::unique_ptr<live::LiveSession>> sessions_;  // after io_: destroyed before it

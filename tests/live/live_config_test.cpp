@@ -142,5 +142,46 @@ TEST(LiveConfig, AMissingCredentialVariableIsNamedButNoValueIsEverShown) {
   EXPECT_EQ(e.find("access-value-123"), std::string::npos) << e;
 }
 
+TEST(LiveConfig, BtseAndCoinonePrivateSessionsTakeTheirSubscriptionsAndCredentials) {
+  const LiveConfig c = parse_live_config(R"(
+[[session]]
+venue = "btse"
+url = "wss://ws.btse.com/ws/oss/spot"
+subscribe = ["update:BTC-USD_0", "update:eth-usd"]
+[[session]]
+venue = "btse"
+url = "wss://ws.btse.com/ws/spot"
+subscribe = ["tradeHistoryApi:BTC-USD"]
+[[session]]
+venue = "coinone"
+url = "wss://stream.coinone.co.kr/v1/private"
+format = "SHORT"
+subscribe = ["MYORDER:XRP-KRW", "MYORDER", "MYASSET"]
+access_token_env = "MDE_TEST_ACCESS"
+secret_env = "MDE_TEST_SECRET"
+)",
+                                         "test.toml", [](const std::string& name) {
+                                           return std::optional<std::string>("value-of-" + name);
+                                         });
+  ASSERT_EQ(c.sessions.size(), 3u);
+  const auto& book = c.sessions[0].options.btse_subscriptions;
+  ASSERT_EQ(book.size(), 2u);
+  EXPECT_EQ(book[0].channel, Channel::book);
+  EXPECT_EQ(book[0].market, "BTC-USD");
+  EXPECT_EQ(book[1].market, "ETH-USD");
+  EXPECT_EQ(c.sessions[1].options.btse_subscriptions[0].channel, Channel::trade);
+  const live::SessionOptions& p = c.sessions[2].options;
+  ASSERT_EQ(p.private_subscriptions.size(), 3u);
+  EXPECT_EQ(p.private_subscriptions[0].channel, Channel::orders);
+  EXPECT_EQ(p.private_subscriptions[0].targets, (std::vector<std::string>{"XRP"}));
+  EXPECT_TRUE(p.private_subscriptions[1].targets.empty());  // every market
+  EXPECT_EQ(p.private_subscriptions[2].channel, Channel::assets);
+  EXPECT_EQ(p.private_subscriptions[2].format, coinone::WireFormat::short_format);
+  EXPECT_FALSE(p.credentials.empty());
+  EXPECT_NE(error_of("[[session]]\nvenue='coinone'\nurl='wss://h/v1/private'\nsubscribe=['MYASSET']\n")
+                .find("need credentials"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace mde

@@ -94,7 +94,7 @@ void read_timers(const toml::table& t, live::SessionTimers& timers, std::string_
                  const ConfigError& err) {
   check_keys(t,
              {"ping_interval_ms", "silence_timeout_ms", "connect_timeout_ms", "backoff_initial_ms",
-              "backoff_max_ms", "backoff_after_limit_ms"},
+              "backoff_max_ms", "backoff_after_limit_ms", "subscribe_ack_timeout_ms"},
              where, err);
   constexpr std::int64_t kDay = 86'400'000;
   const auto set = [&](std::string_view key, std::chrono::milliseconds& field) {
@@ -106,6 +106,7 @@ void read_timers(const toml::table& t, live::SessionTimers& timers, std::string_
   set("backoff_initial_ms", timers.backoff_initial);
   set("backoff_max_ms", timers.backoff_max);
   set("backoff_after_limit_ms", timers.backoff_after_limit);
+  set("subscribe_ack_timeout_ms", timers.subscribe_ack_timeout);
 }
 
 std::string upper(std::string_view s) {
@@ -157,13 +158,45 @@ std::string add_coinone_subscription(live::SessionOptions& o, std::string_view c
   if (channel == "ORDERBOOK") c = Channel::book;
   else if (channel == "TRADE") c = Channel::trade;
   else if (channel == "TICKER") c = Channel::ticker;
-  else return "unknown Coinone channel '" + channel + "' (ORDERBOOK, TRADE, TICKER)";
+  else if (channel == "MYORDER" || channel == "MYASSET") {
+    // Private: MYORDER of one market ("MYORDER:XRP-KRW") or every market ("MYORDER"); MYASSET.
+    live::CoinonePrivateSubscription p;
+    p.channel = channel == "MYORDER" ? Channel::orders : Channel::assets;
+    p.format = format;
+    if (!market.empty()) {
+      if (p.channel == Channel::assets) return "MYASSET takes no market";
+      const std::size_t dash = market.find('-');
+      p.targets.push_back(upper(market.substr(0, dash)));
+      if (dash != std::string_view::npos) p.quote = upper(market.substr(dash + 1));
+    }
+    o.private_subscriptions.push_back(std::move(p));
+    return {};
+  } else {
+    return "unknown Coinone channel '" + channel + "' (ORDERBOOK, TRADE, TICKER, MYORDER, MYASSET)";
+  }
   if (market.empty()) return "Coinone " + channel + " needs a market, e.g. " + channel + ":XRP-KRW";
   const std::size_t dash = market.find('-');
   const std::string target = upper(market.substr(0, dash));
   const std::string quote = dash == std::string_view::npos ? "KRW" : upper(market.substr(dash + 1));
   if (target.empty() || quote.empty()) return "bad market '" + std::string(market) + "'";
   o.subscriptions.push_back({c, target, quote, format});
+  return {};
+}
+
+// "update:BTC-USD_0" / "update:BTC-USD" / "BOOK:BTC-USD" (OSS endpoint), "tradeHistoryApi:BTC-USD"
+// / "TRADE:BTC-USD" (main endpoint) on a BTSE session.
+std::string add_btse_subscription(live::SessionOptions& o, std::string_view channel,
+                                  std::string_view market) {
+  Channel c = Channel::none;
+  if (channel == "update" || upper(channel) == "BOOK") c = Channel::book;
+  else if (channel == "tradeHistoryApi" || upper(channel) == "TRADE") c = Channel::trade;
+  else return "unknown BTSE channel '" + std::string(channel) + "' (update, tradeHistoryApi)";
+  std::string symbol = upper(market);
+  if (c == Channel::book && symbol.ends_with("_0")) symbol.resize(symbol.size() - 2);
+  if (symbol.empty() || symbol.find('_') != std::string::npos || symbol.find('-') == std::string::npos) {
+    return "bad BTSE market '" + std::string(market) + "' (e.g. BTC-USD; grouping 0 only)";
+  }
+  o.btse_subscriptions.push_back({c, symbol});
   return {};
 }
 
@@ -225,13 +258,20 @@ LiveSessionConfig read_session(const toml::table& t, std::size_t index, const Li
         colon == std::string_view::npos ? std::string_view{} : entry.substr(colon + 1);
     std::string problem;
     if (o.venue == Venue::coinone) problem = add_coinone_subscription(o, channel, market, format);
-    else problem = "live " + std::string(to_string(o.venue)) + " sessions are not built yet";
+    else problem = add_btse_subscription(o, channel, market);
     if (!problem.empty()) err.fail(&n, where + ".subscribe", problem);
   }
   const std::string access = read_secret(t, "access_token", where, env, err);
   const std::string secret = read_secret(t, "secret", where, env, err);
-  if (!access.empty() || !secret.empty()) {
-    err.fail(&t, where, "private sessions (credentials) are not built yet");
+  if (access.empty() != secret.empty()) {
+    err.fail(&t, where, "a private session needs both the access token and the secret");
+  }
+  if (!access.empty()) {
+    if (o.venue != Venue::coinone) err.fail(&t, where, "only Coinone private sessions exist so far");
+    o.credentials = coinone::Credentials{coinone::Secret(access), coinone::Secret(secret)};
+  }
+  if (!o.private_subscriptions.empty() && access.empty()) {
+    err.fail(&t, where, "MYORDER / MYASSET need credentials (access_token_env and secret_env)");
   }
   return s;
 }

@@ -61,12 +61,40 @@ int run_demo(const DemoArgs& a) {
   coinone.subscriptions = coinone_public(coinone::WireFormat::short_format);
   add("coinone public", coinone);
 
+  live::SessionOptions own;  // our orders and balances, signed with the simulator's demo account
+  own.venue = Venue::coinone;
+  own.endpoint = live::parse_wss_url(simulator.coinone_private_url());
+  own.private_subscriptions = {{Channel::orders, {}, "KRW", coinone::WireFormat::short_format},
+                               {Channel::assets, {}, "KRW", coinone::WireFormat::short_format}};
+  own.credentials = {coinone::Secret(std::string(sim::kSimDemoAccessToken)),
+                     coinone::Secret(std::string(sim::kSimDemoSecretKey))};
+  add("coinone private", std::move(own));
+
+  live::SessionOptions btse_books;
+  btse_books.venue = Venue::btse;
+  btse_books.endpoint = live::parse_wss_url(simulator.btse_oss_url());
+  btse_books.btse_subscriptions = {{Channel::book, "BTC-USD"}, {Channel::book, "ETH-USD"}};
+  add("btse books (oss)", std::move(btse_books));
+
+  live::SessionOptions btse_trades;
+  btse_trades.venue = Venue::btse;
+  btse_trades.endpoint = live::parse_wss_url(simulator.btse_main_url());
+  btse_trades.btse_subscriptions = {{Channel::trade, "BTC-USD"}, {Channel::trade, "ETH-USD"}};
+  add("btse trades", std::move(btse_trades));
+
   LivePrinter printer("mde demo", strategy, runtime.registry(), rows,
                       !a.plain && ::isatty(STDOUT_FILENO) == 1);
   StopSignals signals;
   runtime.start();
-  bool dropped = false;
+  bool dropped = false, gapped = false;
   const double elapsed = printer.run(a.duration, signals, [&](double t) {
+    if (!gapped && t >= a.duration * 0.7) {
+      gapped = true;
+      simulator.btse_skip_sequence("BTC-USD");
+      printer.note("** t=" + std::to_string(static_cast<int>(t)) +
+                   "s: the simulator skipped a BTSE seqNum on BTC-USD: the book goes stale (gap), "
+                   "the session unsubscribes and resubscribes, a fresh snapshot makes it live");
+    }
     if (dropped || t < a.duration * 0.4) return;
     dropped = true;
     simulator.drop_connections();

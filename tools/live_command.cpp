@@ -46,6 +46,7 @@ int run_live(const LiveArgs& a) {
   ViewStrategy strategy;
   LiveRunOptions run = config.run;
   run.engine.measure_stages = true;
+  run.record_path = config.record_path;  // [runtime] record: every inbound frame, a writer thread
   LiveRuntime<ViewStrategy> runtime(strategy, run);
   std::vector<SessionRow> rows;
   for (LiveSessionConfig& s : config.sessions) {

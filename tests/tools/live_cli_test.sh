@@ -72,6 +72,32 @@ rc=$?
 expect_in int.txt "mde live finished after" "live: report after SIGINT"
 expect_in state2.json '"interrupted": true' "live: dump marked interrupted"
 
+# ---- a private session: credentials from the environment, never in any output -------------
+PRIV_URL=$(awk '/^coinone private/ {print $3}' sim.txt)
+cat >private.toml <<TOML
+[runtime]
+record = "private.mdecap"
+[tls]
+ca_file = "$CA"
+[[session]]
+venue = "coinone"
+url = "$PRIV_URL"
+format = "SHORT"
+subscribe = ["MYORDER", "MYASSET"]
+access_token_env = "MDE_TEST_ACCESS"
+secret_env = "MDE_TEST_SECRET"
+TOML
+# The simulator's documented demo account (tools/sim/include/mde/sim/simulator.hpp).
+MDE_TEST_ACCESS=00000000-demo-4000-8000-acce55000000 MDE_TEST_SECRET=00000000-demo-4000-8000-5ec2e7000000 \
+  "$MDE" live --config private.toml --duration 2 --dump-state private.json >priv.txt 2>priv.err
+rc=$?
+[ $rc -eq 0 ] || { fail "private live: exit $rc"; sed 's/^/  | /' priv.err | head -5; }
+grep -qE "orders [1-9]" priv.txt || fail "private live: no order events"
+[ -s private.mdecap ] || fail "private live: nothing recorded"
+for f in priv.txt priv.err private.json private.mdecap; do
+  grep -qaE "5ec2e7000000|acce55000000" "$f" && fail "private live: a credential appears in $f"
+done
+
 # ---- bad configuration: refused with the file and line, secrets never echoed ---------------
 cat >secret.toml <<TOML
 [[session]]

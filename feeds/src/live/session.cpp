@@ -179,7 +179,7 @@ struct LiveSession::Impl {
     add(stats.connects);
     stats.connected.store(true, std::memory_order_relaxed);
     attempt = 0;
-    last_rx = Clock::now();
+    last_rx_ns = now_ns();
     sink.reset();
     requests.clear();
     protocol->subscribe_requests(requests);
@@ -204,7 +204,7 @@ struct LiveSession::Impl {
     beast::flat_buffer& buffer = conn->buffer;
     const std::size_t n = buffer.size();
     const std::int64_t rx_ns = now_ns();  // EventHeader::receive_ns and the capture's time
-    last_rx = Clock::now();
+    last_rx_ns = rx_ns;  // one clock read per frame serves the header, the capture and the watchdog
     add(stats.frames);
     add(stats.bytes, n);
     const auto bytes = buffer.cdata();
@@ -223,7 +223,7 @@ struct LiveSession::Impl {
       stats.queue_waits.store(publisher.stats().waits, std::memory_order_relaxed);
       if (protocol->awaiting_replies()) {  // BTSE acks and errors for subscriptions in flight
         failed.clear();
-        protocol->on_reply({static_cast<const char*>(bytes.data()), n}, failed);
+        protocol->on_reply(text, failed);
         report_failed();
       }
     }
@@ -355,7 +355,8 @@ struct LiveSession::Impl {
     watchdog_timer.expires_after(period);
     watchdog_timer.async_wait([this, gen](beast::error_code ec) {
       if (ec || gen != generation) return;
-      if (Clock::now() - last_rx > options.timers.silence_timeout) {
+      if (now_ns() - last_rx_ns >
+          std::chrono::duration_cast<std::chrono::nanoseconds>(options.timers.silence_timeout).count()) {
         add(stats.watchdog_fires);
         return fail(gen, SessionStage::watchdog);
       }
@@ -449,7 +450,7 @@ struct LiveSession::Impl {
   ErrorAttributingSink<EventPublisher<SessionQueue>> sink;  // decoder -> sink -> publisher
   std::vector<std::string> requests;  // scratch for the protocol's requests
   std::vector<FailedTopic> failed;    // scratch for the protocol's failed subscriptions
-  Clock::time_point last_rx{};
+  std::int64_t last_rx_ns = 0;  // now_ns() (CLOCK_MONOTONIC) of the last inbound frame
   std::uint64_t generation = 0;
   int attempt = 0;
   bool stopped = false;

@@ -93,14 +93,8 @@ class LiveBtse : public ::testing::Test {
 
   live::SessionOptions session(const std::string& url,
                                std::vector<live::BtseSubscription> subs) const {
-    live::SessionOptions o;
-    o.venue = Venue::btse;
-    o.endpoint = live::parse_wss_url(url);
-    o.tls.ca_file = sim_->ca_file().string();
+    live::SessionOptions o = live_test::session_to(*sim_, url, Venue::btse);
     o.btse_subscriptions = std::move(subs);
-    o.timers.backoff_initial = 20ms;
-    o.timers.backoff_max = 200ms;
-    o.timers.connect_timeout = 2s;
     return o;
   }
   live::SessionOptions books(std::vector<std::string> markets) const {

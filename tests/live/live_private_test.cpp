@@ -93,13 +93,7 @@ class LivePrivate : public ::testing::Test {
   }
 
   live::SessionOptions base(const std::string& url) const {
-    live::SessionOptions o;
-    o.endpoint = live::parse_wss_url(url);
-    o.tls.ca_file = sim_->ca_file().string();
-    o.timers.backoff_initial = 20ms;
-    o.timers.backoff_max = 200ms;
-    o.timers.connect_timeout = 2s;
-    return o;
+    return live_test::session_to(*sim_, url);
   }
   // MYORDER for every market (SHORT) and MYASSET (DEFAULT), signed with `secret`.
   live::SessionOptions private_session(const char* secret = kSecret) const {

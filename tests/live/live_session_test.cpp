@@ -31,13 +31,8 @@ class LiveCoinone : public ::testing::Test {
 
   // A session to the simulator that trusts its certificate, with short test timers.
   live::SessionOptions session(std::vector<live::CoinoneSubscription> subs) const {
-    live::SessionOptions o;
-    o.endpoint = live::parse_wss_url(sim_->coinone_public_url());
-    o.tls.ca_file = sim_->ca_file().string();
+    live::SessionOptions o = live_test::session_to(*sim_, sim_->coinone_public_url());
     o.subscriptions = std::move(subs);
-    o.timers.backoff_initial = 20ms;
-    o.timers.backoff_max = 200ms;
-    o.timers.connect_timeout = 2s;
     return o;
   }
 

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "mde/book/callback_latency.hpp"
 #include "mde/book/engine.hpp"
 #include "mde/book/strategy.hpp"
 #include "mde/core/clock.hpp"
@@ -142,13 +143,15 @@ class ViewStrategy {
   }
 
   // After the run (the core thread joined): frame read -> callback entered, every callback.
-  [[nodiscard]] const LatencyHistogram& read_to_callback() const noexcept { return latency_; }
+  [[nodiscard]] const LatencyHistogram& read_to_callback() const noexcept {
+    return latency_.read_to_callback;
+  }
   [[nodiscard]] const ViewPicture& final_picture() const noexcept { return picture_; }
 
  private:
   void measure(const EventHeader& h) noexcept {
     ++picture_.callbacks;
-    if (h.receive_ns != 0) latency_.record(now_ns() - h.receive_ns);
+    if (h.receive_ns != 0) latency_.record(h, 0);  // read -> callback only (no send stamps)
   }
   void done() noexcept {
     if (requested_.load(std::memory_order_relaxed) && !ready_.load(std::memory_order_acquire)) {
@@ -179,7 +182,7 @@ class ViewStrategy {
   }
 
   ViewPicture picture_{};  // core thread
-  LatencyHistogram latency_{};
+  CallbackLatency latency_{};
   alignas(64) std::atomic<bool> requested_{false};
   alignas(64) std::atomic<bool> ready_{false};
   alignas(64) ViewPicture published_{};

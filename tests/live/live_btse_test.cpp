@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "live/live_test_support.hpp"
+#include "live/sim_session_support.hpp"
 #include "mde/feeds/live/session.hpp"
 #include "mde/runtime/live_runtime.hpp"
 #include "mde/sim/simulator.hpp"

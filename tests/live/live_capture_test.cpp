@@ -13,6 +13,7 @@
 
 #include "live/capture_records.hpp"
 #include "live/live_test_support.hpp"
+#include "live/sim_session_support.hpp"
 #include "mde/core/clock.hpp"
 #include "mde/feeds/live/session.hpp"
 #include "mde/runtime/live_runtime.hpp"

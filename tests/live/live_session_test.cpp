@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "live/live_test_support.hpp"
+#include "live/sim_session_support.hpp"
 #include "mde/feeds/live/session.hpp"
 #include "mde/runtime/live_runtime.hpp"
 #include "mde/sim/simulator.hpp"

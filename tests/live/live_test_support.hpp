@@ -11,8 +11,6 @@
 
 #include "mde/book/strategy.hpp"
 #include "mde/core/instrument.hpp"
-#include "mde/feeds/live/session.hpp"
-#include "mde/sim/simulator.hpp"
 
 namespace mde::live_test {
 
@@ -36,19 +34,6 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
-
-// A session to `url` on the simulator: trusts its certificate, reconnects fast (test timers).
-inline live::SessionOptions session_to(const sim::Simulator& sim, const std::string& url,
-                                       Venue venue = Venue::coinone) {
-  live::SessionOptions o;
-  o.venue = venue;
-  o.endpoint = live::parse_wss_url(url);
-  o.tls.ca_file = sim.ca_file().string();
-  o.timers.backoff_initial = std::chrono::milliseconds(20);
-  o.timers.backoff_max = std::chrono::milliseconds(200);
-  o.timers.connect_timeout = std::chrono::seconds(2);
-  return o;
-}
 
 // Polls `done` until it holds or the deadline passes (never a fixed sleep: it returns as soon as
 // the condition is met). True when it held.

@@ -69,9 +69,11 @@ install(TARGETS ${mde_layers} mde_all mde_moodycamel EXPORT mdeTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 foreach(dir IN LISTS mde_header_dirs)
-  # feeds/live belongs to mde_live, which is not in the package yet (it needs Boost and OpenSSL).
+  # feeds/live belongs to mde_live and coinone/auth.hpp to mde_coinone_auth; neither library is
+  # in the package yet (they need Boost and OpenSSL), so their headers stay out with them.
   install(DIRECTORY ${dir}/mde DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-          FILES_MATCHING PATTERN "*.hpp" PATTERN "live" EXCLUDE)
+          FILES_MATCHING PATTERN "*.hpp" PATTERN "live" EXCLUDE
+          REGEX "/coinone/auth\\.hpp$" EXCLUDE)
 endforeach()
 if(TARGET mde AND MDE_BUILD_TOOLS)
   install(TARGETS mde RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

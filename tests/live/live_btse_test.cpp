@@ -177,7 +177,7 @@ TEST_F(LiveBtse, BooksOnTheOssSessionAndTradesOnTheMainSessionFillTheEngine) {
   for (std::size_t k = 0; k < 2; ++k) {
     const live::SessionStats& st = runtime().session(k).stats();
     EXPECT_EQ(st.decode_errors.load(), 0u) << k;
-    EXPECT_EQ(st.failed_subscriptions.load(), 0u) << k;
+    EXPECT_EQ(st.subscriptions_failed.load(), 0u) << k;
     EXPECT_EQ(st.connects.load(), 1u) << k;
   }
   EXPECT_EQ(recorder_.subscribed.load(), 4u);  // one subscribed control per acked topic
@@ -237,7 +237,7 @@ TEST_F(LiveBtse, AnUnknownMarketReachesOnStatusAsAnErrorNamingItsTopic) {
   ASSERT_EQ(errors.size(), 1u);  // the venue's error frame; not reported twice
   EXPECT_EQ(errors[0].code, 1000);
   EXPECT_EQ(errors[0].message, "Market pair provided is currently not supported.");
-  EXPECT_EQ(runtime().session(0).stats().failed_subscriptions.load(), 1u);
+  EXPECT_EQ(runtime().session(0).stats().subscriptions_failed.load(), 1u);
   EXPECT_EQ(lives_of("BTC-USD"), 1u);  // the good topic in the same request is served
 }
 
@@ -254,7 +254,7 @@ TEST_F(LiveBtse, ABookTopicLeftOutOfTheAckIsReportedAsAFailedSubscription) {
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].code, 0);
   EXPECT_NE(errors[0].message.find("ack"), std::string::npos) << errors[0].message;
-  EXPECT_EQ(runtime().session(0).stats().failed_subscriptions.load(), 1u);
+  EXPECT_EQ(runtime().session(0).stats().subscriptions_failed.load(), 1u);
   EXPECT_EQ(books_of("BTC-USD"), 0u);
 }
 
@@ -269,7 +269,7 @@ TEST_F(LiveBtse, ASubscriptionNeverAcknowledgedIsReportedOnceTheAckTimeoutPasses
   const auto errors = recorder_.errors();
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].message.find("subscribe_ack_timeout"), std::string::npos) << errors[0].message;
-  EXPECT_EQ(runtime().session(0).stats().failed_subscriptions.load(), 1u);
+  EXPECT_EQ(runtime().session(0).stats().subscriptions_failed.load(), 1u);
   EXPECT_EQ(runtime().session(0).stats().connects.load(), 1u);  // reported, not reconnected
 }
 

@@ -8,7 +8,10 @@
 // channel or topic of its own is given that ack's channel, instrument and topic (the market's
 // name, "+N" when the ack listed N more), and counted in SessionStats::subscriptions_failed. The
 // ack is used once. Every ERROR is counted in SessionStats::errors. Errors about a request
-// itself (160010/160011), or that arrive with no ack before them, pass on as they came.
+// itself (160010/160011) are matched to their request by the VenueProtocol (it awaits every
+// SUBSCRIBE in order): the session passes that name in with name_next_error() before decoding
+// the frame, and the frame's ERROR, if it names no channel or topic, is given it (counted by the
+// session, not here). Errors nobody can place pass on as they came.
 //
 // Thread: the session's I/O thread. Per frame it costs one branch (is it a control?); it never
 // allocates, locks or throws.
@@ -40,7 +43,16 @@ class ErrorAttributingSink {
     return sink_.emit();
   }
   // A new connection: acks of the old one answer nothing any more.
-  void reset() noexcept { has_ack_ = false; }
+  void reset() noexcept { has_ack_ = has_name_ = false; }
+  // The next ERROR control (this frame's) refused this subscription: name it so. Cleared by
+  // forget_name() after the frame, used or not.
+  void name_next_error(Channel channel, InstrumentId instrument, std::string_view topic) noexcept {
+    has_name_ = true;
+    name_channel_ = channel;
+    name_instrument_ = instrument;
+    (void)name_topic_.assign(topic.substr(0, decltype(name_topic_)::kCapacity));
+  }
+  void forget_name() noexcept { has_name_ = false; }
 
  private:
   void on_control(Event& e) noexcept {
@@ -54,6 +66,15 @@ class ErrorAttributingSink {
     }
     if (c.type != ControlType::error) return;
     stats_.errors.fetch_add(1, std::memory_order_relaxed);
+    if (has_name_) {  // the protocol placed this frame's error: a request it awaited
+      has_name_ = false;
+      if (c.channel == Channel::none && c.topic.empty()) {
+        c.channel = name_channel_;
+        e.header.instrument = name_instrument_;
+        c.topic = name_topic_;
+      }
+      return;
+    }
     if (!has_ack_ || c.error_code != ack_error_code_ || ack_error_code_ == 0 ||
         c.channel != Channel::none || !c.topic.empty()) {
       return;
@@ -83,6 +104,10 @@ class ErrorAttributingSink {
   Channel ack_channel_ = Channel::none;
   std::uint8_t ack_topics_ = 0;
   bool has_ack_ = false;
+  bool has_name_ = false;  // name_next_error() was given a name for this frame's ERROR
+  Channel name_channel_ = Channel::none;
+  InstrumentId name_instrument_ = kNoInstrument;
+  decltype(Control::topic) name_topic_{};
 };
 
 }  // namespace mde::live

@@ -217,13 +217,16 @@ struct LiveSession::Impl {
       add(stats.decode_errors);  // larger than max_frame_bytes: counted, skipped
       stats.last_failure.store(SessionStage::oversized_frame, std::memory_order_relaxed);
     } else {
+      // Acks and errors for subscriptions in flight, seen before the decoder so that an ERROR
+      // naming no topic (Coinone 160010/160011) reaches the engine with its subscription's name.
+      const bool awaiting = protocol->awaiting_replies();
+      if (awaiting) on_reply(text);
       publisher.begin_frame(rx_ns, options.connection);
       if (!decoder.decode(frame.view(), sink, options.venue).ok()) add(stats.decode_errors);
       publisher.flush();
       stats.queue_waits.store(publisher.stats().waits, std::memory_order_relaxed);
-      if (protocol->awaiting_replies()) {  // BTSE acks and errors for subscriptions in flight
-        failed.clear();
-        protocol->on_reply(text, failed);
+      if (awaiting) {
+        sink.forget_name();
         report_failed();
       }
     }
@@ -275,25 +278,40 @@ struct LiveSession::Impl {
     }
   }
 
+  void on_reply(std::string_view text) {
+    failed.clear();
+    protocol->on_reply(text, failed);
+    for (const FailedTopic& f : failed) {
+      if (!f.reported_by_venue) continue;
+      sink.name_next_error(f.channel, instrument_of(f), f.topic);
+      break;
+    }
+  }
+
+  InstrumentId instrument_of(const FailedTopic& f) const {
+    return registry.find(options.venue, f.market).value_or(kNoInstrument);
+  }
+
   // Subscriptions that failed (refused, left out of the ack, never acked): counted, and those the
-  // venue did not name in an error frame reach the engine as an error control with the topic.
+  // venue's own error frame did not report reach the engine as an error control with the topic.
   void report_failed() {
     for (const FailedTopic& f : failed) {
-      add(stats.failed_subscriptions);
+      add(stats.subscriptions_failed);
       if (f.reported_by_venue) continue;
       publisher.begin_frame(now_ns(), options.connection);
       Event& e = publisher.event();
       e.header = {};
       e.header.kind = EventKind::control;
       e.header.venue = options.venue;
-      e.header.instrument = registry.find(options.venue, f.market).value_or(kNoInstrument);
+      e.header.instrument = instrument_of(f);
       e.control = Control{};
       e.control.type = ControlType::error;
       e.control.channel = f.channel;
       e.control.topic_count = 1;
       (void)e.control.topic.assign(
           std::string_view(f.topic).substr(0, decltype(e.control.topic)::kCapacity));
-      (void)e.control.message.assign(f.why.substr(0, decltype(e.control.message)::kCapacity));
+      (void)e.control.message.assign(
+          std::string_view(f.why).substr(0, decltype(e.control.message)::kCapacity));
       (void)publisher.emit();
       publisher.flush();
     }

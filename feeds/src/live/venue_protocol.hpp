@@ -10,9 +10,9 @@
 //                      whole snapshot already)
 //   on_close           what a close code from the venue means (reconnect, back off long, stop)
 //   default_ping_interval  the venue's recommended keepalive period
-//   on_reply / on_reply_timeout  subscriptions awaiting the venue's ack (BTSE): while any is
-//                      awaited (awaiting_replies(), a plain load), the session shows each inbound
-//                      frame to on_reply before decoding it, and asks on_reply_timeout at
+//   on_reply / on_reply_timeout  subscriptions awaiting the venue's ack (BTSE, Coinone): while
+//                      any is awaited (awaiting_replies(), a plain load), the session shows each
+//                      inbound frame to on_reply before decoding it, and asks on_reply_timeout at
 //                      next_reply_deadline(); both report the subscriptions that failed
 //   ack_error_code     the ERROR code the venue sends right after a SUBSCRIBED ack to say that
 //                      subscription failed (Coinone: 160012 for an unknown market; 0: none)
@@ -42,14 +42,15 @@ enum class CloseAction : std::uint8_t {
   stop,            // retrying cannot help (4280 bad credentials): stop this session, report it
 };
 
-// A subscription that failed: the venue refused it (an error frame naming the topic: the decoder
-// has already reported that to the engine), left it out of its ack, or never answered.
+// A subscription that failed: the venue refused it (an error frame: the decoder reports that
+// frame to the engine, and the session names it with this topic when the frame names none),
+// left it out of its ack, or never answered.
 struct FailedTopic {
-  std::string topic;   // "update:BTC-USD_0"
+  std::string topic;   // "update:BTC-USD_0" (BTSE), "XRP-KRW" (Coinone)
   std::string market;  // "BTC-USD"
   Channel channel = Channel::none;
-  bool reported_by_venue = false;  // an error frame named it: count it, do not report it again
-  std::string_view why;            // static text
+  bool reported_by_venue = false;  // this frame's error reports it: count it, do not report it again
+  std::string why;                 // "ERROR 160011 (field channel): ..."
 };
 
 class VenueProtocol {

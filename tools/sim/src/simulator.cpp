@@ -29,6 +29,7 @@
 #include "mde/sim/coinone_endpoint.hpp"
 #include "mde/sim/coinone_private.hpp"
 #include "mde/sim/endpoint.hpp"
+#include "subscribe_faults.hpp"
 #include "ws_frame.hpp"
 
 namespace mde::sim {
@@ -125,6 +126,7 @@ struct Server {
   std::vector<std::unique_ptr<MarketSource>> parked_sources;  // not ticked (fast_source)
   std::vector<Route> routes;
   CoinonePrivateFeed* coinone_private = nullptr;  // owned by `sources`
+  SubscribeFaults subscribe_faults;               // refuse_/ignore_next_subscribes
   std::chrono::steady_clock::time_point now{};    // this tick's time
   std::shared_ptr<std::uint64_t> connection_counter = std::make_shared<std::uint64_t>(0);
   std::vector<std::weak_ptr<ServerSession>> sessions;
@@ -302,7 +304,7 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
     if (close_code_ != 0) return;  // closing: requests are no longer answered
     const EndpointCounters before = endpoint_->counters();
     replies_.clear();
-    endpoint_->on_request(text, replies_);
+    if (!take_subscribe_fault(text)) endpoint_->on_request(text, replies_);
     const EndpointCounters& after = endpoint_->counters();
     sim_.stats.requests.fetch_add(1, std::memory_order_relaxed);
     sim_.stats.subscribes.fetch_add(after.subscribes - before.subscribes,
@@ -311,6 +313,21 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
     sim_.stats.errors.fetch_add(after.errors - before.errors, std::memory_order_relaxed);
     for (std::string& r : replies_) send(std::move(r));
     do_read();
+  }
+
+  // A SUBSCRIBE the refuse/ignore knobs answer instead of the endpoint (subscribe_faults.hpp).
+  bool take_subscribe_fault(std::string_view text) {
+    switch (sim_.subscribe_faults.take(text, replies_)) {
+      case SubscribeFaults::Taken::no: return false;
+      case SubscribeFaults::Taken::refused:
+        sim_.stats.subscribes_refused.fetch_add(1, std::memory_order_relaxed);
+        sim_.stats.errors.fetch_add(1, std::memory_order_relaxed);
+        return true;
+      case SubscribeFaults::Taken::ignored:
+        sim_.stats.subscribes_ignored.fetch_add(1, std::memory_order_relaxed);
+        return true;
+    }
+    return false;
   }
 
   void do_write() {
@@ -554,6 +571,16 @@ void Simulator::duplicate_next_order_event() {
 
 void Simulator::reorder_next_order_events() {
   asio::post(impl_->ioc, [impl = impl_.get()] { impl->coinone_private->reorder_next_order_events(); });
+}
+
+void Simulator::refuse_next_subscribes(std::uint32_t n, std::int64_t code, std::string field) {
+  asio::post(impl_->ioc, [impl = impl_.get(), n, code, f = std::move(field)]() mutable {
+    impl->subscribe_faults.refuse(n, code, std::move(f));
+  });
+}
+
+void Simulator::ignore_next_subscribes(std::uint32_t n) {
+  asio::post(impl_->ioc, [impl = impl_.get(), n] { impl->subscribe_faults.ignore(n); });
 }
 
 void Simulator::close_all(std::uint16_t code) {

@@ -77,7 +77,8 @@ struct SessionTimers {
   std::chrono::milliseconds backoff_max{30'000};
   std::chrono::milliseconds backoff_after_limit{60'000};  // after close 4290 (too many connections)
   // A subscription the venue has not acknowledged this long after it was sent is reported as
-  // failed (BTSE: the ack lists only the topics that succeeded; an ack may never come).
+  // failed (BTSE: the ack lists only the topics that succeeded; an ack may never come; Coinone:
+  // no SUBSCRIBED).
   std::chrono::milliseconds subscribe_ack_timeout{10'000};
 };
 
@@ -160,15 +161,15 @@ struct SessionStats {
   std::atomic<std::uint64_t> pings_sent{0};
   std::atomic<std::uint64_t> watchdog_fires{0};
   std::atomic<std::uint64_t> resync_requests{0};
-  // Subscriptions the venue refused (an error naming the topic), left out of its ack, or never
-  // acknowledged within subscribe_ack_timeout; each also reaches on_status as an error control
-  // naming the topic.
-  std::atomic<std::uint64_t> failed_subscriptions{0};
   std::atomic<std::uint64_t> queue_waits{0};     // times a full queue made the reader wait
   std::atomic<std::uint64_t> record_dropped{0};  // frames the recorder's full ring did not take
   std::atomic<std::uint64_t> slow_backoffs{0};  // reconnects delayed long by a 4290 close
   std::atomic<std::uint64_t> errors{0};              // ERROR frames from the venue
-  std::atomic<std::uint64_t> subscriptions_failed{0};  // subscriptions an ERROR answered
+  // Subscriptions that failed, each counted once: refused by an ERROR (BTSE naming the topic;
+  // Coinone 160010/160011 for the oldest SUBSCRIBE awaited, 160012 after its SUBSCRIBED), left
+  // out of the venue's ack (BTSE), or not acknowledged within subscribe_ack_timeout. Each also
+  // reaches on_status as an error control naming its channel and topic.
+  std::atomic<std::uint64_t> subscriptions_failed{0};
   std::atomic<SessionStage> last_failure{SessionStage::none};
   std::atomic<std::uint16_t> last_close_code{0};  // the venue's last WebSocket close code
   std::atomic<bool> connected{false};

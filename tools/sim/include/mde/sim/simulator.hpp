@@ -9,6 +9,7 @@
 //   sim.drop_connections();                                   // fault: sockets closed, no close frame
 //   sim.btse_skip_sequence("BTC-USD");                        // fault: a BTSE seqNum gap
 //   sim.stall(500ms); sim.send_malformed(3); sim.close_all(4290);  // more faults (see below)
+//   sim.refuse_next_subscribes(1, 160011, "channel"); sim.ignore_next_subscribes(1);
 //   sim.stop();                                               // also in the destructor
 //
 // Endpoints are Routes (endpoint.hpp), market data comes from one MarketSource per venue (each
@@ -96,6 +97,8 @@ struct SimStats {
   std::atomic<std::uint64_t> auth_failures{0};   // private connections closed with 4280
   std::atomic<std::uint64_t> malformed{0};       // garbage frames sent by send_malformed()
   std::atomic<std::uint64_t> fault_closes{0};    // connections closed by close_all()
+  std::atomic<std::uint64_t> subscribes_refused{0};  // by refuse_next_subscribes()
+  std::atomic<std::uint64_t> subscribes_ignored{0};  // by ignore_next_subscribes()
   std::atomic<std::uint64_t> record_dropped{0};  // frames --record could not take (full ring)
   std::atomic<std::uint64_t> frames_sent{0};     // every frame queued to a connection
   std::atomic<std::uint64_t> market_rounds{0};   // frames produced per venue (see max_frames)
@@ -151,6 +154,11 @@ class Simulator {
   void reorder_next_order_events();
   // A close frame with `code` (4290, 4280, ...) to every open connection.
   void close_all(std::uint16_t code);
+  // Coinone (public and private paths): the next `n` SUBSCRIBE requests, on any connection, are
+  // answered with ERROR `code` (160010, 160011 with `field`) instead of SUBSCRIBED / get no
+  // answer at all. A client must report those subscriptions failed, not wait for them.
+  void refuse_next_subscribes(std::uint32_t n, std::int64_t code, std::string field = {});
+  void ignore_next_subscribes(std::uint32_t n);
 
   [[nodiscard]] const SimStats& stats() const noexcept;
 

@@ -25,10 +25,12 @@
 #include "mde/core/clock.hpp"
 #include "mde/core/cpu_affinity.hpp"
 #include "mde/feeds/capture/frame_recorder.hpp"
+#include "mde/sim/capture_frames.hpp"
 #include "mde/sim/certificate.hpp"
 #include "mde/sim/coinone_endpoint.hpp"
 #include "mde/sim/coinone_private.hpp"
 #include "mde/sim/endpoint.hpp"
+#include "mde/sim/order_script.hpp"
 #include "ws_frame.hpp"
 
 namespace mde::sim {
@@ -82,15 +84,23 @@ struct Server {
 
   // Every venue's market source and paths. A path not listed gets HTTP 404.
   void add_venues() {
-    auto coinone = std::make_unique<CoinoneMarketFeed>(options.seed);
+    const std::string& capture = options.source_capture;
+    auto frames = [&](Venue v) {
+      return std::make_unique<CaptureFrames>(capture, v, options.source_paced);
+    };
+    auto coinone = capture.empty() ? std::make_unique<CoinoneMarketFeed>(options.seed)
+                                   : std::make_unique<CoinoneMarketFeed>(frames(Venue::coinone));
     routes.push_back(coinone_public_route(*coinone, options.seed, connection_counter));
     sources.push_back(std::move(coinone));
-    auto btse_feed = std::make_unique<BtseMarketFeed>(options.seed);
+    auto btse_feed = capture.empty() ? std::make_unique<BtseMarketFeed>(options.seed)
+                                     : std::make_unique<BtseMarketFeed>(frames(Venue::btse));
     btse = btse_feed.get();
     routes.push_back(btse_oss_route(*btse));
     routes.push_back(btse_main_route(*btse));
     sources.push_back(std::move(btse_feed));
-    auto own = std::make_unique<CoinonePrivateFeed>(options.seed, options.rate, options.private_rate);
+    auto own = std::make_unique<CoinonePrivateFeed>(
+        options.seed, options.rate, options.private_rate,
+        options.order_script.empty() ? OrderScript{} : read_order_script(options.order_script));
     routes.push_back(coinone_private_route(*own, options.coinone_account, options.seed,
                                            connection_counter));
     coinone_private = own.get();

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <iterator>
@@ -130,8 +131,15 @@ struct BtseMarketFeed::State {
       : capture(std::move(c)) {
     add_markets(std::move(names));
     // A subscriber may come before the capture's first snapshot of a market: its chain starts
-    // at 1 on an empty book, and that snapshot is sent as a delta like any later one.
-    for (Market& m : markets) m.seq = 1;
+    // at 1 on an empty book (stamped now: a timestamp of 0 reads as absent), and that snapshot
+    // is sent as a delta like any later one.
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    for (Market& m : markets) {
+      m.seq = 1;
+      m.timestamp_ms = now_ms;
+    }
   }
   void add_markets(std::vector<std::string> names) {
     for (std::string& n : names) {

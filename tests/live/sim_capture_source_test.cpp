@@ -4,6 +4,7 @@
 // unbroken seqNum chain per market.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -124,6 +125,41 @@ TEST_F(SimCaptureSource, AMissingCaptureIsASetupErrorNamingTheFile) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find(missing), std::string::npos) << e.what();
   }
+}
+
+TEST(CaptureFrames, PlaysTheVenuesPublicFramesOnceThenNothing) {
+  sim::CaptureFrames frames(kCoinoneCapture, Venue::coinone);
+  std::uint64_t n = 0;
+  for (std::string_view f = frames.next(); !f.empty(); f = frames.next()) {
+    EXPECT_TRUE(sim::is_public_market_frame(Venue::coinone, f)) << f;
+    EXPECT_EQ(f.find("MYORDER"), std::string_view::npos);
+    ++n;
+  }
+  EXPECT_TRUE(frames.ended());
+  EXPECT_EQ(frames.delivered(), n);
+  EXPECT_TRUE(frames.next().empty());  // no second pass
+  sim::CaptureFrames btse(kCoinoneCapture, Venue::btse);
+  EXPECT_TRUE(btse.next().empty());  // a Coinone capture has nothing for BTSE
+}
+
+TEST(CaptureFrames, PacedAFrameIsDueAsLongAfterTheFirstAsItWasRecorded) {
+  live_test::TempDir dir("capture-paced");
+  const std::string path = (dir.path() / "paced.jsonl").string();
+  {
+    std::ofstream out(path);
+    out << "1000000000\t{\"r\":\"DATA\",\"c\":\"TRADE\",\"d\":{\"tc\":\"XRP\"}}\n"
+        << "1000500000\t{\"response_type\":\"PONG\"}\n"
+        << "1080000000\t{\"r\":\"DATA\",\"c\":\"TRADE\",\"d\":{\"tc\":\"BTC\"}}\n";
+  }
+  sim::CaptureFrames frames(path, Venue::coinone, /*paced=*/true);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_NE(frames.next().find("XRP"), std::string_view::npos);  // the first is due at once
+  std::string_view second;
+  ASSERT_TRUE(wait_until([&] { return !(second = frames.next()).empty(); }));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(80));
+  EXPECT_NE(second.find("BTC"), std::string_view::npos);  // the PONG was skipped
+  EXPECT_TRUE(frames.next().empty());
+  EXPECT_TRUE(frames.ended());
 }
 
 // What reached the strategy per BTSE instrument.

@@ -114,7 +114,7 @@ INSTANTIATE_TEST_SUITE_P(BothFormats, SimCaptureSource,
                                            coinone::WireFormat::default_format),
                          [](const auto& param_info) {
                            return param_info.param == coinone::WireFormat::short_format ? "Short"
-                                                                                  : "Default";
+                                                                                        : "Default";
                          });
 
 TEST_F(SimCaptureSource, AMissingCaptureIsASetupErrorNamingTheFile) {

@@ -20,7 +20,8 @@ namespace {
 
 using live_test::wait_until;
 
-const std::string kExample = MDE_TEST_DATA_DIR "/../../examples/sim/orders.toml";  // in the repository
+const std::string kExample =
+    MDE_TEST_DATA_DIR "/../../examples/sim/orders.toml";  // in the repository
 
 struct OwnActivity {
   std::atomic<std::uint64_t> orders{0}, assets{0};
@@ -35,11 +36,19 @@ std::uint64_t asset_events(const sim::ScriptedOrder& o) {
   bool locked = false;
   for (const sim::ScriptStep& s : o.steps) {
     switch (s.kind) {
-      case sim::ScriptStepKind::wait: locked = true; ++n; break;
+      case sim::ScriptStepKind::wait:
+        locked = true;
+        ++n;
+        break;
       case sim::ScriptStepKind::trade:
-      case sim::ScriptStepKind::cancel: ++n; break;
-      case sim::ScriptStepKind::cancel_post_only: n += locked ? 1 : 0; break;
-      default: break;
+      case sim::ScriptStepKind::cancel:
+        ++n;
+        break;
+      case sim::ScriptStepKind::cancel_post_only:
+        n += locked ? 1 : 0;
+        break;
+      default:
+        break;
     }
   }
   return n;
@@ -52,15 +61,19 @@ struct Expected {
 Expected expected_state(const sim::ScriptedOrder& o) {
   const sim::ScriptOutcome out = sim::script_outcome(o);
   switch (out.last) {
-    case sim::ScriptStepKind::trade_done: return {OrderState::filled, CancelReason::none};
-    case sim::ScriptStepKind::cancel: return {OrderState::cancelled, CancelReason::user};
+    case sim::ScriptStepKind::trade_done:
+      return {OrderState::filled, CancelReason::none};
+    case sim::ScriptStepKind::cancel:
+      return {OrderState::cancelled, CancelReason::user};
     case sim::ScriptStepKind::cancel_post_only:
       return {OrderState::cancelled, CancelReason::post_only};
     case sim::ScriptStepKind::trade:
       return {out.filled == o.qty ? OrderState::filled : OrderState::partially_filled,
               CancelReason::none};
-    case sim::ScriptStepKind::watch: return {OrderState::pending_trigger, CancelReason::none};
-    case sim::ScriptStepKind::wait: return {OrderState::open, CancelReason::none};
+    case sim::ScriptStepKind::watch:
+      return {OrderState::pending_trigger, CancelReason::none};
+    case sim::ScriptStepKind::wait:
+      return {OrderState::open, CancelReason::none};
   }
   return {OrderState::unknown, CancelReason::none};
 }
@@ -86,15 +99,15 @@ TEST(SimOrderScript, TheExampleScriptEndsWithEveryOrderInTheStateItsStepsImply) 
   o.credentials = {coinone::Secret(std::string(sim::kSimDemoAccessToken)),
                    coinone::Secret(std::string(sim::kSimDemoSecretKey))};
   // MYASSET first: the script starts on the MYORDER subscription, and nothing is replayed.
-  o.private_subscriptions = {
-      {Channel::assets, {}, "KRW", coinone::WireFormat::default_format},
-      {Channel::orders, {}, "KRW", coinone::WireFormat::short_format}};
+  o.private_subscriptions = {{Channel::assets, {}, "KRW", coinone::WireFormat::default_format},
+                             {Channel::orders, {}, "KRW", coinone::WireFormat::short_format}};
   rt.add_session(std::move(o));
   rt.start();
   ASSERT_TRUE(wait_until([&] {
     return seen.orders.load() == order_frames && seen.assets.load() == asset_frames;
-  })) << "orders " << seen.orders.load() << "/" << order_frames << ", assets "
-      << seen.assets.load() << "/" << asset_frames;
+  })) << "orders "
+      << seen.orders.load() << "/" << order_frames << ", assets " << seen.assets.load() << "/"
+      << asset_frames;
   rt.stop();
 
   const OrderTracker& orders = rt.engine().orders();
@@ -132,7 +145,8 @@ std::string script_error(const std::string& text) {
 }
 
 TEST(SimOrderScript, MistakesAreSetupErrorsNamingFileLineAndOrder) {
-  const std::string head = "[[order]]\nmarket = \"XRP\"\nside = \"bid\"\nprice = \"800\"\nqty = \"1\"\n";
+  const std::string head =
+      "[[order]]\nmarket = \"XRP\"\nside = \"bid\"\nprice = \"800\"\nqty = \"1\"\n";
   EXPECT_EQ(script_error(head + "steps = [\"wait\", \"trade 2\"]\n").rfind("orders.toml:6:", 0), 0u)
       << script_error(head + "steps = [\"wait\", \"trade 2\"]\n");
   EXPECT_NE(script_error(head + "steps = [\"wait\", \"trade 2\"]\n").find("order[0].steps[1]"),
@@ -142,8 +156,9 @@ TEST(SimOrderScript, MistakesAreSetupErrorsNamingFileLineAndOrder) {
             std::string::npos);
   EXPECT_NE(script_error(head + "steps = [\"cancel_post_only\"]\n").find("post_only = true"),
             std::string::npos);
-  EXPECT_NE(script_error(head + "steps = [\"wait\", \"cancel\", \"wait\"]\n").find("nothing may follow"),
-            std::string::npos);
+  EXPECT_NE(
+      script_error(head + "steps = [\"wait\", \"cancel\", \"wait\"]\n").find("nothing may follow"),
+      std::string::npos);
   EXPECT_NE(script_error(head + "steps = [\"watch\"]\n").find("stop_limit"), std::string::npos);
   EXPECT_NE(script_error(head + "steps = [\"fill\"]\n").find("unknown step"), std::string::npos);
   EXPECT_EQ(script_error(head + "stesp = [\"wait\"]\n").rfind("orders.toml:6:", 0), 0u);

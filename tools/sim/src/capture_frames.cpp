@@ -78,7 +78,8 @@ std::string_view CaptureFrames::next() {
       started_at_ = now;
       first_ns_ = held_ns_;
     }
-    const auto since_start = std::chrono::duration_cast<std::chrono::nanoseconds>(now - started_at_);
+    const auto since_start =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now - started_at_);
     if (held_ns_ - first_ns_ > since_start.count()) return {};  // not due yet
   }
   held_ = false;

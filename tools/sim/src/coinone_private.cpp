@@ -141,7 +141,9 @@ struct CoinonePrivateFeed::State {
     balances["KRW"] = {1'000'000'000LL * 100'000'000LL, 0};  // 1e9 KRW
     balances["XRP"] = {1'000'000LL * 100'000'000LL, 0};
     balances["BTC"] = {10LL * 100'000'000LL, 0};
-    for (const std::string& m : coinone_markets()) balances.try_emplace(m, Balance{1'000'000 * kUnit, 0});
+    for (const std::string& m : coinone_markets()) {  // what a script may trade
+      balances.try_emplace(m, Balance{1'000'000 * kUnit, 0});
+    }
   }
 
   std::uint64_t next_random() {

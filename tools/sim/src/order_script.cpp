@@ -31,7 +31,8 @@ constexpr std::array<std::pair<std::string_view, ScriptStepKind>, 6> kSteps{{
 class ScriptError {
  public:
   explicit ScriptError(std::string_view source) : source_(source) {}
-  [[noreturn]] void fail(const toml::node* at, std::string_view where, std::string_view what) const {
+  [[noreturn]] void fail(const toml::node* at, std::string_view where,
+                         std::string_view what) const {
     std::ostringstream out;
     out << source_;
     if (at != nullptr && at->source().begin.line != 0) {
@@ -50,8 +51,10 @@ class ScriptError {
 bool parse_units(std::string_view text, std::int64_t& out) {
   const std::size_t dot = text.find('.');
   const std::string_view whole = text.substr(0, dot);
-  const std::string_view frac = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
-  if (whole.empty() || frac.size() > 8 || (dot != std::string_view::npos && frac.empty())) return false;
+  const std::string_view frac =
+      dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+  if (whole.empty() || frac.size() > 8 || (dot != std::string_view::npos && frac.empty()))
+    return false;
   const auto digits = [](std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
@@ -112,8 +115,8 @@ ScriptStep read_step(const toml::node& n, const ScriptedOrder& o, std::int64_t f
   std::string_view text = *v;
   const std::size_t space = text.find(' ');
   const std::string_view word = text.substr(0, space);
-  const auto it = std::find_if(kSteps.begin(), kSteps.end(),
-                               [&](const auto& s) { return s.first == word; });
+  const auto it =
+      std::find_if(kSteps.begin(), kSteps.end(), [&](const auto& s) { return s.first == word; });
   if (it == kSteps.end()) {
     err.fail(&n, where,
              "unknown step (expected wait, watch, trade [QTY], trade_done, cancel, "
@@ -193,10 +196,14 @@ ScriptedOrder read_order(const toml::table& t, std::size_t index, const ScriptEr
   }
   o.bid = side == "bid" || side == "buy";
   const std::string type = string_of(t, "type", where, err, "limit");
-  if (type == "limit") o.type = ScriptOrderType::limit;
-  else if (type == "market") o.type = ScriptOrderType::market;
-  else if (type == "stop_limit") o.type = ScriptOrderType::stop_limit;
-  else err.fail(t.get("type"), where + ".type", "must be limit, market or stop_limit");
+  if (type == "limit")
+    o.type = ScriptOrderType::limit;
+  else if (type == "market")
+    o.type = ScriptOrderType::market;
+  else if (type == "stop_limit")
+    o.type = ScriptOrderType::stop_limit;
+  else
+    err.fail(t.get("type"), where + ".type", "must be limit, market or stop_limit");
   o.price = units(t, "price", where, err);
   o.qty = units(t, "qty", where, err);
   if (const toml::node* n = t.get("post_only")) {

@@ -49,10 +49,10 @@ class CaptureFrames {
   Venue venue_;
   bool paced_;
   bool ended_ = false;
-  bool held_ = false;                  // paced: `held_frame_` is read but not due yet
-  std::string_view held_frame_;        // paced: valid until the reader's next record
+  bool held_ = false;            // paced: `held_frame_` is read but not due yet
+  std::string_view held_frame_;  // paced: valid until the reader's next record
   std::int64_t held_ns_ = 0;
-  std::int64_t first_ns_ = 0;          // the first delivered-or-held record's receive time
+  std::int64_t first_ns_ = 0;  // the first delivered-or-held record's receive time
   bool started_ = false;
   std::chrono::steady_clock::time_point started_at_{};
   std::uint64_t delivered_ = 0;

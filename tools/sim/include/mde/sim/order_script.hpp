@@ -32,7 +32,14 @@ namespace mde::sim {
 
 enum class ScriptOrderType : std::uint8_t { limit, market, stop_limit };
 
-enum class ScriptStepKind : std::uint8_t { wait, watch, trade, trade_done, cancel, cancel_post_only };
+enum class ScriptStepKind : std::uint8_t {
+  wait,
+  watch,
+  trade,
+  trade_done,
+  cancel,
+  cancel_post_only
+};
 
 struct ScriptStep {
   ScriptStepKind kind = ScriptStepKind::wait;

@@ -36,8 +36,9 @@ const std::string kCoinoneCapture = MDE_TEST_DATA_DIR "/samples/coinone_sample.j
 std::uint64_t public_frames(const std::string& path, Venue venue, std::string_view prefix = {}) {
   sim::CaptureFrames frames(path, venue);
   std::uint64_t n = 0;
-  for (std::string_view f = frames.next(); !f.empty(); f = frames.next()) {
-    if (f.find(prefix) != std::string_view::npos) ++n;
+  while (!frames.ended()) {
+    const std::string_view f = frames.next();
+    if (!f.empty() && f.find(prefix) != std::string_view::npos) ++n;
   }
   return n;
 }
@@ -130,7 +131,9 @@ TEST_F(SimCaptureSource, AMissingCaptureIsASetupErrorNamingTheFile) {
 TEST(CaptureFrames, PlaysTheVenuesPublicFramesOnceThenNothing) {
   sim::CaptureFrames frames(kCoinoneCapture, Venue::coinone);
   std::uint64_t n = 0;
-  for (std::string_view f = frames.next(); !f.empty(); f = frames.next()) {
+  while (!frames.ended()) {
+    const std::string_view f = frames.next();
+    if (f.empty()) continue;
     EXPECT_TRUE(sim::is_public_market_frame(Venue::coinone, f)) << f;
     EXPECT_EQ(f.find("MYORDER"), std::string_view::npos);
     ++n;
@@ -140,6 +143,7 @@ TEST(CaptureFrames, PlaysTheVenuesPublicFramesOnceThenNothing) {
   EXPECT_TRUE(frames.next().empty());  // no second pass
   sim::CaptureFrames btse(kCoinoneCapture, Venue::btse);
   EXPECT_TRUE(btse.next().empty());  // a Coinone capture has nothing for BTSE
+  EXPECT_TRUE(btse.ended());
 }
 
 TEST(CaptureFrames, PacedAFrameIsDueAsLongAfterTheFirstAsItWasRecorded) {

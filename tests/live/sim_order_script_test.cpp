@@ -30,7 +30,7 @@ struct OwnActivity {
 };
 
 // The MYASSET frames an order's steps imply: funds locked on wait, each fill, the release on a
-// cancel (a post-only cancel releases only what a wait locked).
+// cancel (only of what a wait locked: a stop order cancelled in watch had nothing locked).
 std::uint64_t asset_events(const sim::ScriptedOrder& o) {
   std::uint64_t n = 0;
   bool locked = false;
@@ -41,9 +41,9 @@ std::uint64_t asset_events(const sim::ScriptedOrder& o) {
         ++n;
         break;
       case sim::ScriptStepKind::trade:
-      case sim::ScriptStepKind::cancel:
         ++n;
         break;
+      case sim::ScriptStepKind::cancel:
       case sim::ScriptStepKind::cancel_post_only:
         n += locked ? 1 : 0;
         break;

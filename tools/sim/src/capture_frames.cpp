@@ -59,10 +59,15 @@ std::string_view CaptureFrames::next() {
   if (ended_) return {};
   if (!held_) {
     capture::CaptureRecord r{};
-    for (;;) {
+    for (std::uint32_t scanned = 0;; ++scanned) {
+      if (scanned == kScanBudget) return {};  // a long stretch of other frames: next call
       if (!reader_->source.next(r)) {
         ended_ = true;
         return {};
+      }
+      if (!have_first_) {  // pace from the capture's first record, whichever venue it is of
+        have_first_ = true;
+        first_ns_ = r.receive_ns;
       }
       const Venue v = r.venue != Venue::unknown ? r.venue : recognise_venue(r.frame);
       if (v == venue_ && is_public_market_frame(v, r.frame.text())) break;
@@ -76,7 +81,6 @@ std::string_view CaptureFrames::next() {
     if (!started_) {
       started_ = true;
       started_at_ = now;
-      first_ns_ = held_ns_;
     }
     const auto since_start =
         std::chrono::duration_cast<std::chrono::nanoseconds>(now - started_at_);

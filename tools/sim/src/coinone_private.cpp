@@ -333,7 +333,9 @@ struct CoinonePrivateFeed::State {
         case ScriptStepKind::trade_done: event(kTradeDone, last_trade, last_fill, 0); break;
         case ScriptStepKind::cancel:
           event(kCancel, "", o.qty - done, 0);
-          release(o.market, o.bid, notional(o.price, o.qty - done), o.qty - done, "cancel");
+          if (locked) {  // a stop order cancelled in watch had nothing locked
+            release(o.market, o.bid, notional(o.price, o.qty - done), o.qty - done, "cancel");
+          }
           break;
         case ScriptStepKind::cancel_post_only:
           event(kCancelPostOnly, "", o.qty, -1);

@@ -156,9 +156,11 @@ void check_sequence(const ScriptStep& s, const ScriptedOrder& o, std::size_t ind
       }
       break;
     case K::trade:
-    case K::cancel:
       if (!opened) err.fail(&n, where, "the order is not open yet (wait first)");
-      if (s.kind == K::cancel && filled == o.qty) err.fail(&n, where, "nothing is left to cancel");
+      break;
+    case K::cancel:  // an open order, or a stop order still in watch
+      if (index == 0) err.fail(&n, where, "the order is not placed yet (wait or watch first)");
+      if (filled == o.qty) err.fail(&n, where, "nothing is left to cancel");
       break;
     case K::trade_done:
       if (filled != o.qty) err.fail(&n, where, "trade_done needs the fills to add up to qty");

@@ -12,8 +12,12 @@
 // The capture plays once: at its end next() returns "" for good (a replay is the recorded
 // session, not a loop: Coinone ids and timestamps would run backwards on a second pass, and a
 // client rightly drops such books as stale). With `paced`, a frame is due when as much time has
-// passed since the first call to next() as its receive time is after the first record's;
-// before that next() returns "" and keeps the frame for a later call.
+// passed since the first call to next() as its receive time is after the capture's first
+// record's (of either venue: both venues' feeds keep the capture's timing between them); before
+// that next() returns "" and keeps the frame for a later call. One call reads at most
+// kScanBudget records, so a long stretch of the other venue's frames never holds the I/O thread
+// for long: "" is then "nothing yet" too, and ended() tells the end apart.
+// The file is opened once per venue: a regular file, not a pipe.
 //
 // Thread: the simulator's I/O thread. Tool side: the constructor opens the file and throws
 // std::runtime_error (naming the file) when it cannot; next() reads as it goes.
@@ -31,13 +35,15 @@ namespace mde::sim {
 
 class CaptureFrames {
  public:
+  static constexpr std::uint32_t kScanBudget = 4096;  // records read per call at most
+
   CaptureFrames(const std::string& path, Venue venue, bool paced = false);
   ~CaptureFrames();
   CaptureFrames(const CaptureFrames&) = delete;
   CaptureFrames& operator=(const CaptureFrames&) = delete;
 
   // The next public market frame of the venue, valid until the next call; "" at the end of the
-  // capture, or (paced) when the next frame is not due yet.
+  // capture (ended()), when kScanBudget records held none, or (paced) when it is not due yet.
   [[nodiscard]] std::string_view next();
 
   [[nodiscard]] std::uint64_t delivered() const noexcept { return delivered_; }
@@ -52,7 +58,8 @@ class CaptureFrames {
   bool held_ = false;            // paced: `held_frame_` is read but not due yet
   std::string_view held_frame_;  // paced: valid until the reader's next record
   std::int64_t held_ns_ = 0;
-  std::int64_t first_ns_ = 0;  // the first delivered-or-held record's receive time
+  std::int64_t first_ns_ = 0;  // paced: the capture's first record's receive time
+  bool have_first_ = false;
   bool started_ = false;
   std::chrono::steady_clock::time_point started_at_{};
   std::uint64_t delivered_ = 0;

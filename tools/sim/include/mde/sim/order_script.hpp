@@ -14,7 +14,8 @@
 // imply (A7.5): `wait` opens the order (funds locked: MYASSET `order`); `watch` is a stop order
 // waiting for its trigger (first step of a stop_limit only); `trade Q` fills Q (`trade` alone
 // fills the remainder; MYASSET `trade`); `trade_done` repeats the last fill, same trade id, and
-// needs the order filled whole; `cancel` cancels the remainder (MYASSET `cancel`);
+// needs the order filled whole; `cancel` cancels the remainder (MYASSET `cancel` when funds
+// were locked: a stop order may also be cancelled in watch);
 // `cancel_post_only` cancels a post-only order that would have taken liquidity, before any fill
 // (MYASSET `cancel_post_only` if it was open). After trade_done, cancel or cancel_post_only
 // nothing may follow. Every mistake is a setup error naming file:line:column and the order.

@@ -1,7 +1,7 @@
 // The simulator fed by a capture file (SimOptions::source_capture) instead of its generators:
-// a client session gets exactly the capture's public frames, in whichever Coinone format it
-// subscribed with, and a BTSE capture with its own gaps and resubscribes comes out as one
-// unbroken seqNum chain per market.
+// a client session gets exactly the capture's public frames (a text capture), in whichever
+// Coinone format it subscribed with, and a BTSE capture (native) with its own gaps and
+// resubscribes comes out as one unbroken seqNum chain per market.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -12,12 +12,12 @@
 
 #include "live/live_test_support.hpp"
 #include "live/sim_session_support.hpp"
-#include "mde/feeds/capture/text_capture.hpp"
 #include "mde/feeds/live/session.hpp"
 #include "mde/runtime/live_runtime.hpp"
 #include "mde/runtime/replay_runtime.hpp"
 #include "mde/runtime/state_json.hpp"
 #include "mde/sample/btse_generator.hpp"
+#include "mde/sample/capture_io.hpp"
 #include "mde/sim/capture_frames.hpp"
 #include "mde/sim/coinone_endpoint.hpp"
 #include "mde/sim/simulator.hpp"
@@ -195,7 +195,7 @@ struct BookRecorder {
   }
 };
 
-// A BTSE capture with the venue's troubles in it: lost deltas (gaps), repeated deltas,
+// A native BTSE capture with the venue's troubles in it: lost deltas (gaps), repeated deltas,
 // resubscribes with fresh snapshots, resyncs after each gap.
 void write_btse_capture(const std::string& path) {
   sample::BtseGenerator gen({.kind = sample::GenKind::book_heavy,
@@ -204,18 +204,19 @@ void write_btse_capture(const std::string& path) {
                              .gap_ppm = 30'000,
                              .duplicate_ppm = 20'000,
                              .resubscribe_ppm = 10'000});
-  std::ofstream out(path);
-  capture::TextCaptureWriter writer(out);
+  sample::CaptureSink sink;
+  ASSERT_TRUE(sink.open(path, sample::CaptureForm::native)) << sink.error();
   for (int i = 0; i < 1500; ++i) {
     const sample::GenFrame f = gen.next();
-    ASSERT_TRUE(writer.write(f.receive_ns, f.text, f.venue, f.connection));
+    ASSERT_TRUE(sink.write(f.receive_ns, f.connection, f.text, f.venue));
   }
+  ASSERT_TRUE(sink.close()) << sink.error();
   ASSERT_GT(gen.counts().gaps, 3u);
   ASSERT_GT(gen.counts().resubscribes + gen.counts().resyncs, 3u);
 }
 
 TEST_F(SimCaptureSource, ABtseCaptureWithGapsComesOutAsOneUnbrokenChainPerMarket) {
-  const std::string capture = (dir_.path() / "btse.jsonl").string();
+  const std::string capture = (dir_.path() / "btse.mdecap").string();
   write_btse_capture(capture);
   start_sim(capture);
   BookRecorder seen;

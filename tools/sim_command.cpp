@@ -41,7 +41,9 @@ int run_sim(sim::SimOptions options) {
   std::printf("CA file         %s (%s)\n", simulator.ca_file().c_str(),
               simulator.certificate_generated() ? "generated" : "reused");
   if (!record.empty()) std::printf("recording       %s\n", record.c_str());
-  if (!source.empty()) std::printf("market source   %s (played once)\n", source.c_str());
+  if (!source.empty()) {
+    std::printf("market source   %s (played once, from the first subscription)\n", source.c_str());
+  }
   if (!orders.empty()) {
     std::printf("own orders      %s (from the first MYORDER subscription)\n", orders.c_str());
   }
@@ -120,7 +122,11 @@ Command add_sim(CLI::App& app) {
                   "(.mdecap)");
   cmd->add_option("--cert-dir", options->cert_dir,
                   "Where the certificate is made or reused (default $TMPDIR/mde-sim)");
-  return [options] { return run_sim(*options); };
+  return [options] {
+    // A replay starts when a client subscribes: a capture played to nobody would be gone.
+    options->market_paused = options->resume_on_subscribe = !options->source_capture.empty();
+    return run_sim(*options);
+  };
 }
 
 }  // namespace mde::tools

@@ -114,6 +114,14 @@ struct Server {
     return nullptr;
   }
 
+  // Market data starts now (a simulator made with market_paused).
+  void resume_now() {
+    if (!market_paused) return;
+    market_paused = false;
+    started_at = std::chrono::steady_clock::now();
+    produced = 0;
+  }
+
   void do_accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
   void do_tick();
@@ -317,6 +325,9 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
     sim_.stats.requests.fetch_add(1, std::memory_order_relaxed);
     sim_.stats.subscribes.fetch_add(after.subscribes - before.subscribes,
                                     std::memory_order_relaxed);
+    if (after.subscribes != before.subscribes && sim_.options.resume_on_subscribe) {
+      sim_.resume_now();  // a capture replay starts when someone listens (mde sim --source)
+    }
     sim_.stats.pings.fetch_add(after.pings - before.pings, std::memory_order_relaxed);
     sim_.stats.errors.fetch_add(after.errors - before.errors, std::memory_order_relaxed);
     for (std::string& r : replies_) send(std::move(r));
@@ -514,12 +525,7 @@ std::string Simulator::coinone_private_url() const {
   return "wss://" + impl_->options.host + ":" + std::to_string(impl_->port) + "/v1/private";
 }
 void Simulator::resume_market() {
-  asio::post(impl_->ioc, [impl = impl_.get()] {
-    if (!impl->market_paused) return;
-    impl->market_paused = false;
-    impl->started_at = std::chrono::steady_clock::now();
-    impl->produced = 0;
-  });
+  asio::post(impl_->ioc, [impl = impl_.get()] { impl->resume_now(); });
 }
 
 void Simulator::drop_connections() {

@@ -56,6 +56,7 @@ struct SimOptions {
   std::uint32_t rate = 1000;          // market frames per second per venue, over all its markets
   std::uint64_t max_frames = 0;       // stop after this many market frames per venue (0: never)
   bool market_paused = false;         // no market frames until resume_market() (subscribe first)
+  bool resume_on_subscribe = false;   // with market_paused: the first subscription resumes it
   std::filesystem::path cert_dir;     // where the certificate is made or found (required)
   std::uint32_t max_connections_per_address = 20;
   // Coinone private (`/v1/private`): the account whose signature it accepts (the documented demo

@@ -30,6 +30,8 @@ int run_sim(sim::SimOptions options) {
   signal(SIGTERM, SIG_DFL);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   const std::string record = options.record_path;
+  const std::string source = options.source_capture;
+  const std::string orders = options.order_script;
   sim::Simulator simulator(std::move(options));  // throws on a bad address or certificate dir
   simulator.start();
   std::printf("coinone public  %s\n", simulator.coinone_public_url().c_str());
@@ -39,6 +41,12 @@ int run_sim(sim::SimOptions options) {
   std::printf("CA file         %s (%s)\n", simulator.ca_file().c_str(),
               simulator.certificate_generated() ? "generated" : "reused");
   if (!record.empty()) std::printf("recording       %s\n", record.c_str());
+  if (!source.empty()) {
+    std::printf("market source   %s (played once, from the first subscription)\n", source.c_str());
+  }
+  if (!orders.empty()) {
+    std::printf("own orders      %s (from the first MYORDER subscription)\n", orders.c_str());
+  }
   std::fflush(stdout);
   int received = 0;
   sigwait(&stop_signals, &received);
@@ -91,12 +99,34 @@ Command add_sim(CLI::App& app) {
   cmd->add_option("--rate", options->rate, "Market frames per second over all markets")
       ->check(CLI::Range(std::uint32_t{1}, std::uint32_t{10'000'000}))
       ->capture_default_str();
+  cmd->add_option("--private-rate", options->private_rate,
+                  "Coinone private MYORDER/MYASSET events per second")
+      ->check(CLI::Range(std::uint32_t{1}, std::uint32_t{100'000}))
+      ->capture_default_str();
+  cmd->add_option("--source", options->source_capture,
+                  "Play the public market frames of this capture (.mdecap or text/JSONL) instead "
+                  "of the generators, once, at --rate frames per second per venue")
+      ->check(CLI::ExistingFile);
+  cmd->add_option_function<std::string>(
+         "--pace",
+         [options](const std::string& v) { options->source_paced = v == "capture"; },
+         "With --source: `rate` (default: --rate frames a second) or `capture` (the recorded "
+         "receive times, at most --rate a second)")
+      ->check(CLI::IsMember({"rate", "capture"}));
+  cmd->add_option("--orders", options->order_script,
+                  "Play the own orders of this TOML script on the Coinone private endpoint "
+                  "instead of the built-in rounds (examples/sim/orders.toml)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--record", options->record_path,
                   "Write every frame sent, with its connection and venue, to this native capture "
                   "(.mdecap)");
   cmd->add_option("--cert-dir", options->cert_dir,
                   "Where the certificate is made or reused (default $TMPDIR/mde-sim)");
-  return [options] { return run_sim(*options); };
+  return [options] {
+    // A replay starts when a client subscribes: a capture played to nobody would be gone.
+    options->market_paused = options->resume_on_subscribe = !options->source_capture.empty();
+    return run_sim(*options);
+  };
 }
 
 }  // namespace mde::tools

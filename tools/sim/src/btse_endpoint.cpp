@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <iterator>
@@ -12,6 +13,7 @@
 
 #include "mde/core/decimal.hpp"
 #include "mde/sample/btse_generator.hpp"
+#include "mde/sim/capture_frames.hpp"
 
 namespace mde::sim {
 namespace {
@@ -117,16 +119,36 @@ struct BtseMarketFeed::State {
   };
 
   State(std::uint64_t seed, std::vector<std::string> names)
-      : generator({.kind = sample::GenKind::book_heavy,
-                   .seed = seed,
-                   .markets = names,
-                   .resubscribe_ppm = 0,
-                   .resync_after_fault = false}) {
+      : generator(std::make_unique<sample::BtseGenerator>(
+            sample::BtseGenOptions{.kind = sample::GenKind::book_heavy,
+                                   .seed = seed,
+                                   .markets = names,
+                                   .resubscribe_ppm = 0,
+                                   .resync_after_fault = false})) {
+    add_markets(std::move(names));
+  }
+  State(std::unique_ptr<CaptureFrames> c, std::vector<std::string> names)
+      : capture(std::move(c)) {
+    add_markets(std::move(names));
+    // A subscriber may come before the capture's first snapshot of a market: its chain starts
+    // at 1 on an empty book (stamped now: a timestamp of 0 reads as absent), and that snapshot
+    // is sent as a delta like any later one.
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    for (Market& m : markets) {
+      m.seq = 1;
+      m.timestamp_ms = now_ms;
+    }
+  }
+  void add_markets(std::vector<std::string> names) {
     for (std::string& n : names) {
       markets.emplace_back();
       markets.back().symbol = std::move(n);
     }
   }
+  // The next raw frame: the generator's (endless) or the capture's ("" at its end).
+  std::string_view raw() { return capture ? capture->next() : generator->next().text; }
 
   template <class Self>
   static auto find_in(Self& self, std::string_view symbol) -> decltype(&self.markets.front()) {
@@ -143,7 +165,8 @@ struct BtseMarketFeed::State {
   MarketFrame cross(Market& m);
   void put_delta_tail(Market& m);
 
-  sample::BtseGenerator generator;
+  std::unique_ptr<sample::BtseGenerator> generator;  // one of these two
+  std::unique_ptr<CaptureFrames> capture;
   simdjson::dom::parser parser;
   std::vector<Market> markets;
   std::string out;  // the frame handed out last
@@ -195,6 +218,25 @@ bool apply_level(Map& side, simdjson::dom::element pair, std::string& wire) {
   return true;
 }
 
+// The delta entries turning side `before` into `after`: size 0 for a level gone, the new size
+// for a level added or changed.
+template <class Map>
+void put_difference(const Map& before, const Map& after, std::string& wire) {
+  auto put = [&](const std::string& price, std::string_view size) {
+    if (wire.size() > 1) wire += ',';
+    wire += "[\"" + price + "\",\"";
+    wire.append(size);
+    wire += "\"]";
+  };
+  for (const auto& [price, level] : before) {
+    if (!after.contains(price)) put(level.price, "0");
+  }
+  for (const auto& [price, level] : after) {
+    const auto it = before.find(price);
+    if (it == before.end() || it->second.size != level.size) put(level.price, level.size);
+  }
+}
+
 }  // namespace
 
 MarketFrame BtseMarketFeed::State::next() {
@@ -202,10 +244,11 @@ MarketFrame BtseMarketFeed::State::next() {
     if (m.cross_pending) return cross(m);
   }
   for (;;) {
-    const sample::GenFrame g = generator.next();
-    if (!g.text.starts_with(R"({"topic":)")) continue;  // acks and pongs: the endpoint makes those
+    const std::string_view text = raw();
+    if (text.empty()) return {};  // a capture's end (or, paced, nothing due yet)
+    if (!text.starts_with(R"({"topic":)")) continue;  // acks and pongs: the endpoint makes those
     simdjson::dom::element root;
-    if (parser.parse(g.text.data(), g.text.size()).get(root) != simdjson::SUCCESS) continue;
+    if (parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) continue;
     std::string_view topic;
     if (root["topic"].get(topic) != simdjson::SUCCESS) continue;
     if (topic.starts_with("update:")) {
@@ -221,16 +264,17 @@ MarketFrame BtseMarketFeed::State::next() {
       }
     } else if (topic.starts_with("tradeHistoryApi:")) {
       if (Market* m = find(topic.substr(topic.find(':') + 1))) {
-        m->trades.assign(g.text);
+        m->trades.assign(text);
         return {Venue::btse, kTradeKind, m->symbol, m->trades, 0};
       }
     }
   }
 }
 
-// A generated snapshot replaces the market's book (the generator sends one per market at its
-// start); a generated delta is applied and sent on the feed's own chain. Returns an empty text
-// for a frame that sends nothing.
+// A source's first snapshot of a market starts its book (the generator sends one per market at
+// its start); a later one (a capture's resubscribe) is sent as a delta carrying the difference;
+// a source delta is applied and sent on the feed's own chain. Returns an empty text for a frame
+// that sends nothing.
 MarketFrame BtseMarketFeed::State::book_frame(Market& m, simdjson::dom::element data) {
   std::string_view type;
   std::uint64_t seq = 0;
@@ -244,18 +288,30 @@ MarketFrame BtseMarketFeed::State::book_frame(Market& m, simdjson::dom::element 
   }
   m.timestamp_ms = ts;
   std::string bid_wire = "[", ask_wire = "[";
-  if (type == "snapshot") {
-    m.bids.clear();
-    m.asks.clear();
-    if (m.seq == 0) m.seq = seq;  // the chain starts where the generator's does
-  } else if (!m.uncross_price.empty()) {
-    // Before the generated entries: a generated entry at that price wins (last entry counts).
+  if (!m.uncross_price.empty()) {
+    // Before the source's entries: a source entry at that price wins (last entry counts).
     bid_wire += "[\"" + m.uncross_price + "\",\"0\"]";
     m.uncross_price.clear();
   }
-  for (simdjson::dom::element e : bids) (void)apply_level(m.bids, e, bid_wire);
-  for (simdjson::dom::element e : asks) (void)apply_level(m.asks, e, ask_wire);
-  if (type == "snapshot") return {};
+  if (type == "snapshot") {
+    const bool first = m.seq == 0;
+    auto old_bids = std::move(m.bids);
+    auto old_asks = std::move(m.asks);
+    m.bids.clear();
+    m.asks.clear();
+    std::string unused = "[";
+    for (simdjson::dom::element e : bids) (void)apply_level(m.bids, e, unused);
+    for (simdjson::dom::element e : asks) (void)apply_level(m.asks, e, unused);
+    if (first) {
+      m.seq = seq;  // the chain starts where the source's does
+      return {};
+    }
+    put_difference(old_bids, m.bids, bid_wire);
+    put_difference(old_asks, m.asks, ask_wire);
+  } else {
+    for (simdjson::dom::element e : bids) (void)apply_level(m.bids, e, bid_wire);
+    for (simdjson::dom::element e : asks) (void)apply_level(m.asks, e, ask_wire);
+  }
   out = R"({"bids":)" + bid_wire + R"(],"asks":)" + ask_wire + ']';
   ++m.seq;
   put_delta_tail(m);
@@ -285,6 +341,9 @@ BtseMarketFeed::BtseMarketFeed(std::uint64_t seed, std::vector<std::string> mark
   // The generator opens with every market's snapshot: a subscriber never sees an empty book.
   (void)state_->next();
 }
+BtseMarketFeed::BtseMarketFeed(std::unique_ptr<CaptureFrames> capture,
+                               std::vector<std::string> markets)
+    : state_(std::make_unique<State>(std::move(capture), std::move(markets))) {}
 BtseMarketFeed::~BtseMarketFeed() = default;
 
 MarketFrame BtseMarketFeed::next_frame() { return state_->next(); }

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "coinone_request.hpp"
+#include "mde/sim/capture_frames.hpp"
 #include "mde/sample/coinone_generator.hpp"
 
 namespace mde::sim {
@@ -140,28 +141,39 @@ const std::vector<std::string>& coinone_markets() {
 
 struct CoinoneMarketFeed::State {
   explicit State(std::uint64_t seed)
-      : generator({.kind = sample::GenKind::book_heavy, .seed = seed}),
+      : generator(std::make_unique<sample::CoinoneGenerator>(
+            sample::GenOptions{.kind = sample::GenKind::book_heavy, .seed = seed})),
         books(coinone_markets().size()) {}
-  sample::CoinoneGenerator generator;
+  explicit State(std::unique_ptr<CaptureFrames> c)
+      : capture(std::move(c)), books(coinone_markets().size()) {}
+
+  // The next raw frame: the generator's (endless) or the capture's ("" at its end).
+  std::string_view raw() { return capture ? capture->next() : generator->next().text; }
+
+  std::unique_ptr<sample::CoinoneGenerator> generator;  // one of these two
+  std::unique_ptr<CaptureFrames> capture;
   std::vector<std::string> books;  // latest ORDERBOOK frame per market, as generated
 };
 
 CoinoneMarketFeed::CoinoneMarketFeed(std::uint64_t seed) : state_(std::make_unique<State>(seed)) {}
+CoinoneMarketFeed::CoinoneMarketFeed(std::unique_ptr<CaptureFrames> capture)
+    : state_(std::make_unique<State>(std::move(capture))) {}
 CoinoneMarketFeed::~CoinoneMarketFeed() = default;
 
 CoinoneDataFrame CoinoneMarketFeed::next() {
   for (;;) {
-    const sample::GenFrame g = state_->generator.next();
-    const std::string_view type = string_field(g.text, "response_type", "r");
+    const std::string_view text = state_->raw();
+    if (text.empty()) return {{}, {}, {}, CoinoneFormat::default_format};  // capture: none now
+    const std::string_view type = string_field(text, "response_type", "r");
     if (type != "DATA") continue;  // the endpoint answers requests itself
-    CoinoneDataFrame f{string_field(g.text, "channel", "c"),
-                       string_field(g.text, "target_currency", "tc"), g.text,
-                       g.text.starts_with(R"({"r":)") ? CoinoneFormat::short_format
-                                                      : CoinoneFormat::default_format};
+    CoinoneDataFrame f{string_field(text, "channel", "c"),
+                       string_field(text, "target_currency", "tc"), text,
+                       text.starts_with(R"({"r":)") ? CoinoneFormat::short_format
+                                                    : CoinoneFormat::default_format};
     if (f.channel == "ORDERBOOK") {
       const auto& m = coinone_markets();
       const auto it = std::find(m.begin(), m.end(), f.target);
-      if (it != m.end()) state_->books[static_cast<std::size_t>(it - m.begin())] = g.text;
+      if (it != m.end()) state_->books[static_cast<std::size_t>(it - m.begin())] = text;
     }
     return f;
   }

@@ -15,6 +15,7 @@
 
 #include "coinone_request.hpp"
 #include "mde/sim/coinone_endpoint.hpp"
+#include "mde/sim/order_script.hpp"
 
 namespace mde::sim {
 namespace {
@@ -69,12 +70,27 @@ std::string json_string(std::string_view s) {
   return out;
 }
 
+constexpr std::int64_t kUnit = 100'000'000;  // 1e-8 units per 1
+
 // A non-negative fixed-point value in 1e-8 units as the venue writes decimals.
 std::string decimal8(std::int64_t v) {
   char text[40];
-  std::snprintf(text, sizeof text, "%lld.%08lld", static_cast<long long>(v / 100000000),
-                static_cast<long long>(v % 100000000));
+  std::snprintf(text, sizeof text, "%lld.%08lld", static_cast<long long>(v / kUnit),
+                static_cast<long long>(v % kUnit));
   return text;
+}
+
+// The same without trailing zeros ("6244000", "812.5"), as the venue writes executed prices.
+std::string plain_decimal(std::int64_t v) {
+  std::string text = decimal8(v);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
+// price x qty, both in 1e-8 units, in 1e-8 units (exact for the script's sizes).
+std::int64_t notional(std::int64_t price, std::int64_t qty) {
+  return static_cast<std::int64_t>(static_cast<__int128>(price) * qty / kUnit);
 }
 
 struct Event {
@@ -125,6 +141,9 @@ struct CoinonePrivateFeed::State {
     balances["KRW"] = {1'000'000'000LL * 100'000'000LL, 0};  // 1e9 KRW
     balances["XRP"] = {1'000'000LL * 100'000'000LL, 0};
     balances["BTC"] = {10LL * 100'000'000LL, 0};
+    for (const std::string& m : coinone_markets()) {  // what a script may trade
+      balances.try_emplace(m, Balance{1'000'000 * kUnit, 0});
+    }
   }
 
   std::uint64_t next_random() {
@@ -142,26 +161,31 @@ struct CoinonePrivateFeed::State {
     return text;
   }
 
+  // `price` and quantities in 1e-8 units; -1: null. A market order's opening event has no
+  // order_price, and a market BID gives order_amount (quote) instead of order_qty.
   void order_event(const std::string& target, const std::string& order_id, Status st,
                    std::string_view side, std::int64_t price, std::int64_t qty,
-                   const std::string& trade_id, std::int64_t executed, std::int64_t remain) {
+                   const std::string& trade_id, std::int64_t executed, std::int64_t remain,
+                   std::string_view type = "LIMIT") {
     const std::int64_t ts = ++clock;
     TwoFormatWriter w;
     w.begin("MYORDER");
     w.field("quote_currency", "qc", json_string("KRW"));
     w.field("target_currency", "tc", json_string(target));
     w.field("order_id", "oi", json_string(order_id));
-    w.field("type", "t", json_string("LIMIT"));
+    w.field("type", "t", json_string(type));
     w.field("status", "st", json_string(kStatus[st]));
     w.field("side", "s", json_string(side));
     const bool opening = st == kWait || st == kWatch;
     const bool fill = st == kTrade || st == kTradeDone;
-    w.field("order_price", "op", opening ? json_string(decimal8(price * 100000000)) : "null");
-    w.field("order_qty", "oq", opening ? json_string(decimal8(qty)) : "null");
-    w.field("order_amount", "oa", "null");
+    const bool market = type == "MARKET", market_bid = market && side == "BID";
+    w.field("order_price", "op", opening && !market ? json_string(decimal8(price)) : "null");
+    w.field("order_qty", "oq", opening && !market_bid ? json_string(decimal8(qty)) : "null");
+    w.field("order_amount", "oa",
+            opening && market_bid ? json_string(decimal8(notional(price, qty))) : "null");
     w.field("trade_id", "ti", fill ? json_string(trade_id) : "null");
     w.field("is_maker", "im", fill ? "true" : "null");
-    w.field("executed_price", "ep", fill ? json_string(std::to_string(price)) : "null");
+    w.field("executed_price", "ep", fill ? json_string(plain_decimal(price)) : "null");
     w.field("executed_qty", "eq", executed >= 0 ? json_string(decimal8(executed)) : "null");
     w.field("executed_fee", "ef", fill ? json_string("0.00000000") : "null");
     w.field("remain_qty", "rq", remain >= 0 ? json_string(decimal8(remain)) : "null");
@@ -215,13 +239,13 @@ struct CoinonePrivateFeed::State {
     asset_event(reason, {bid ? "KRW" : std::string_view(target)});
   }
   void filled(const std::string& target, bool bid, std::int64_t price, std::int64_t qty) {
-    const std::int64_t notional = price * qty;
+    const std::int64_t value = notional(price, qty);
     if (bid) {
-      balances["KRW"].locked -= notional;
+      balances["KRW"].locked -= value;
       balances[target].available += qty;
     } else {
       balances[target].locked -= qty;
-      balances["KRW"].available += notional;
+      balances["KRW"].available += value;
     }
     asset_event("trade", {"KRW", std::string_view(target)});
   }
@@ -232,8 +256,8 @@ struct CoinonePrivateFeed::State {
     const std::string target = xrp ? "XRP" : "BTC";
     const std::int64_t unit = xrp ? 100LL * 100000000 : 1000000;  // 100 XRP, 0.01 BTC
     const std::int64_t base = xrp ? 800 : 90'000'000;
-    const auto price = [&] {
-      return base + static_cast<std::int64_t>(next_random() % (xrp ? 20 : 200000));
+    const auto price = [&] {  // whole KRW, in 1e-8 units
+      return (base + static_cast<std::int64_t>(next_random() % (xrp ? 20 : 200000))) * kUnit;
     };
     const std::uint64_t n = round * 4;
     ++round;
@@ -241,7 +265,7 @@ struct CoinonePrivateFeed::State {
       const std::string oid = id(0, 0, n);
       const std::int64_t p = price(), f1 = unit * 2 / 5, f2 = unit - f1;
       order_event(target, oid, kWait, "BID", p, unit, "", -1, -1);
-      lock(target, true, p * unit, unit, "order");
+      lock(target, true, notional(p, unit), unit, "order");
       const std::string t1 = id(1, 0, trade_seq++), t2 = id(1, 0, trade_seq++);
       order_event(target, oid, kTrade, "BID", p, unit, t1, f1, unit - f1);
       filled(target, true, p, f1);
@@ -254,39 +278,98 @@ struct CoinonePrivateFeed::State {
       const std::int64_t p = price();
       order_event(target, oid, kWatch, "ASK", p, unit, "", -1, -1);
       order_event(target, oid, kWait, "ASK", p, unit, "", -1, -1);
-      lock(target, false, p * unit, unit, "order");
+      lock(target, false, notional(p, unit), unit, "order");
       order_event(target, oid, kCancel, "ASK", p, unit, "", unit, 0);
-      release(target, false, p * unit, unit, "cancel");
+      release(target, false, notional(p, unit), unit, "cancel");
     }
     {  // k=2: a post-only BID that would have taken liquidity
       const std::string oid = id(0, 2, n + 2);
       const std::int64_t p = price();
       order_event(target, oid, kWait, "BID", p, unit, "", -1, -1);
-      lock(target, true, p * unit, unit, "order");
+      lock(target, true, notional(p, unit), unit, "order");
       order_event(target, oid, kCancelPostOnly, "BID", p, unit, "", unit, -1);
-      release(target, true, p * unit, unit, "cancel_post_only");
+      release(target, true, notional(p, unit), unit, "cancel_post_only");
     }
     {  // k=3: a limit ASK filled a quarter, the rest cancelled
       const std::string oid = id(0, 3, n + 3);
       const std::int64_t p = price(), f = unit / 4;
       order_event(target, oid, kWait, "ASK", p, unit, "", -1, -1);
-      lock(target, false, p * unit, unit, "order");
+      lock(target, false, notional(p, unit), unit, "order");
       order_event(target, oid, kTrade, "ASK", p, unit, id(1, 3, trade_seq++), f, unit - f);
       filled(target, false, p, f);
       order_event(target, oid, kCancel, "ASK", p, unit, "", unit - f, 0);
-      release(target, false, p * (unit - f), unit - f, "cancel");
+      release(target, false, notional(p, unit - f), unit - f, "cancel");
     }
   }
 
-  // The index of the first queued MYORDER event from `from` on that `match` accepts (scripting
-  // more rounds as needed: every round has events of every kind).
+  // One order of an order script, every event of its steps queued in order (order_script.hpp).
+  void play_order(std::size_t index) {
+    const ScriptedOrder& o = script.orders[index];
+    const std::string oid = id(2, 0, index);
+    const std::string_view side = o.bid ? "BID" : "ASK";
+    const std::string_view type = o.type == ScriptOrderType::market ? "MARKET" : "LIMIT";
+    const auto event = [&](Status st, const std::string& trade_id, std::int64_t executed,
+                           std::int64_t remain) {
+      order_event(o.market, oid, st, side, o.price, o.qty, trade_id, executed, remain, type);
+    };
+    std::int64_t done = 0, last_fill = 0;
+    std::string last_trade;
+    bool locked = false;
+    for (const ScriptStep& step : o.steps) {
+      switch (step.kind) {
+        case ScriptStepKind::wait:
+          event(kWait, "", -1, -1);
+          lock(o.market, o.bid, notional(o.price, o.qty), o.qty, "order");
+          locked = true;
+          break;
+        case ScriptStepKind::watch: event(kWatch, "", -1, -1); break;
+        case ScriptStepKind::trade:
+          last_trade = id(3, 0, trade_seq++);
+          last_fill = step.qty;
+          done += step.qty;
+          event(kTrade, last_trade, step.qty, o.qty - done);
+          filled(o.market, o.bid, o.price, step.qty);
+          break;
+        case ScriptStepKind::trade_done: event(kTradeDone, last_trade, last_fill, 0); break;
+        case ScriptStepKind::cancel:
+          event(kCancel, "", o.qty - done, 0);
+          if (locked) {  // a stop order cancelled in watch had nothing locked
+            release(o.market, o.bid, notional(o.price, o.qty - done), o.qty - done, "cancel");
+          }
+          break;
+        case ScriptStepKind::cancel_post_only:
+          event(kCancelPostOnly, "", o.qty, -1);
+          if (locked) {
+            release(o.market, o.bid, notional(o.price, o.qty), o.qty, "cancel_post_only");
+          }
+          break;
+      }
+    }
+  }
+
+  [[nodiscard]] bool scripted() const noexcept { return !script.orders.empty(); }
+
+  // Queues more events: the next built-in round, or the script's next order (false when the
+  // script has been played whole).
+  bool queue_more() {
+    if (!scripted()) {
+      script_round();
+      return true;
+    }
+    if (script_next == script.orders.size()) return false;
+    play_order(script_next++);
+    return true;
+  }
+
+  // The index of the first queued MYORDER event from `from` on that `match` accepts (queueing
+  // more as needed: every built-in round has events of every kind), or npos.
   template <class Match>
   std::size_t find_order_event(std::size_t from, Match match) {
     for (;;) {
       for (std::size_t i = from; i < queue.size(); ++i) {
         if (queue[i].channel == "MYORDER" && match(queue[i])) return i;
       }
-      script_round();
+      if (!queue_more()) return std::string::npos;
     }
   }
 
@@ -300,19 +383,28 @@ struct CoinonePrivateFeed::State {
   std::map<std::string, Balance> balances;
   Event current;
   std::uint64_t order_events = 0;
+  OrderScript script;           // empty: the built-in rounds
+  std::size_t script_next = 0;  // the script's next order to queue
+  bool script_started = false;  // the first MYORDER subscription came (start_script())
 };
 
 CoinonePrivateFeed::CoinonePrivateFeed(std::uint64_t seed, std::uint32_t market_rate,
-                                       std::uint32_t event_rate)
-    : state_(std::make_unique<State>(seed, market_rate, event_rate)) {}
+                                       std::uint32_t event_rate, OrderScript script)
+    : state_(std::make_unique<State>(seed, market_rate, event_rate)) {
+  state_->script = std::move(script);
+}
 CoinonePrivateFeed::~CoinonePrivateFeed() = default;
 
 MarketFrame CoinonePrivateFeed::next_frame() {
   State& s = *state_;
+  if (s.scripted() && !s.script_started) return {};  // a script waits for its first subscriber
   s.credit += s.event_rate;
   if (s.credit < s.market_rate) return {};
   s.credit -= s.market_rate;
-  if (s.queue.empty()) s.script_round();
+  if (s.queue.empty() && !s.queue_more()) {
+    s.credit = 0;  // played whole: nothing more, ever
+    return {};
+  }
   s.current = std::move(s.queue.front());
   s.queue.pop_front();
   if (s.current.channel == "MYORDER") ++s.order_events;
@@ -327,6 +419,7 @@ std::string_view CoinonePrivateFeed::last_short() const noexcept {
 void CoinonePrivateFeed::duplicate_next_order_event() {
   State& s = *state_;
   const std::size_t i = s.find_order_event(0, [](const Event& e) { return e.status == kTrade; });
+  if (i == std::string::npos) return;  // a script with no fill left
   Event copy = s.queue[i];
   s.queue.insert(s.queue.begin() + static_cast<std::ptrdiff_t>(i) + 1, std::move(copy));
 }
@@ -337,12 +430,20 @@ void CoinonePrivateFeed::reorder_next_order_events() {
   State& s = *state_;
   const std::size_t a = s.find_order_event(
       0, [](const Event& e) { return e.status == kWait || e.status == kWatch; });
+  if (a == std::string::npos) return;
   const std::string id = s.queue[a].order_id;
   const std::size_t b = s.find_order_event(a + 1, [&](const Event& e) { return e.order_id == id; });
+  if (b == std::string::npos) return;
   std::swap(s.queue[a], s.queue[b]);
 }
 
 std::uint64_t CoinonePrivateFeed::order_events() const noexcept { return state_->order_events; }
+
+void CoinonePrivateFeed::start_script() noexcept { state_->script_started = true; }
+bool CoinonePrivateFeed::script_played() const noexcept {
+  const State& s = *state_;
+  return s.scripted() && s.script_next == s.script.orders.size() && s.queue.empty();
+}
 
 std::optional<ScriptedOrderOutcome> coinone_scripted_outcome(std::string_view order_id) {
   // <seed>-0000-4000-800k-<n>: k is the order's part in its round.
@@ -365,7 +466,7 @@ namespace {
 
 class CoinonePrivateConnection final : public EndpointConnection {
  public:
-  CoinonePrivateConnection(const CoinonePrivateFeed& feed, std::string connected, bool authorized)
+  CoinonePrivateConnection(CoinonePrivateFeed& feed, std::string connected, bool authorized)
       : feed_(feed), connected_(std::move(connected)), authorized_(authorized) {}
 
   void on_open(std::vector<std::string>& out) override { out.push_back(connected_); }
@@ -423,6 +524,7 @@ class CoinonePrivateConnection final : public EndpointConnection {
     orders_short_ = is_short;
     order_markets_ = std::move(markets);
     count(subscribe);
+    if (subscribe) feed_.start_script();
   }
 
   bool render(const MarketFrame& frame, std::string& out) override {
@@ -448,7 +550,7 @@ class CoinonePrivateConnection final : public EndpointConnection {
  private:
   void count(bool subscribe) { ++(subscribe ? counters_.subscribes : counters_.unsubscribes); }
 
-  const CoinonePrivateFeed& feed_;
+  CoinonePrivateFeed& feed_;  // a MYORDER subscription starts its script
   std::string connected_;
   bool authorized_;
   simdjson::dom::parser parser_;
@@ -460,7 +562,7 @@ class CoinonePrivateConnection final : public EndpointConnection {
 
 }  // namespace
 
-Route coinone_private_route(const CoinonePrivateFeed& feed, coinone::Credentials account,
+Route coinone_private_route(CoinonePrivateFeed& feed, coinone::Credentials account,
                             std::uint64_t seed, std::shared_ptr<std::uint64_t> connection_counter) {
   return {"/v1/private", [&feed, account = std::move(account), seed,
                           counter = std::move(connection_counter)](const UpgradeRequest& up) {

@@ -25,10 +25,12 @@
 #include "mde/core/clock.hpp"
 #include "mde/core/cpu_affinity.hpp"
 #include "mde/feeds/capture/frame_recorder.hpp"
+#include "mde/sim/capture_frames.hpp"
 #include "mde/sim/certificate.hpp"
 #include "mde/sim/coinone_endpoint.hpp"
 #include "mde/sim/coinone_private.hpp"
 #include "mde/sim/endpoint.hpp"
+#include "mde/sim/order_script.hpp"
 #include "subscribe_faults.hpp"
 #include "ws_frame.hpp"
 
@@ -83,15 +85,23 @@ struct Server {
 
   // Every venue's market source and paths. A path not listed gets HTTP 404.
   void add_venues() {
-    auto coinone = std::make_unique<CoinoneMarketFeed>(options.seed);
+    const std::string& capture = options.source_capture;
+    auto frames = [&](Venue v) {
+      return std::make_unique<CaptureFrames>(capture, v, options.source_paced);
+    };
+    auto coinone = capture.empty() ? std::make_unique<CoinoneMarketFeed>(options.seed)
+                                   : std::make_unique<CoinoneMarketFeed>(frames(Venue::coinone));
     routes.push_back(coinone_public_route(*coinone, options.seed, connection_counter));
     sources.push_back(std::move(coinone));
-    auto btse_feed = std::make_unique<BtseMarketFeed>(options.seed);
+    auto btse_feed = capture.empty() ? std::make_unique<BtseMarketFeed>(options.seed)
+                                     : std::make_unique<BtseMarketFeed>(frames(Venue::btse));
     btse = btse_feed.get();
     routes.push_back(btse_oss_route(*btse));
     routes.push_back(btse_main_route(*btse));
     sources.push_back(std::move(btse_feed));
-    auto own = std::make_unique<CoinonePrivateFeed>(options.seed, options.rate, options.private_rate);
+    auto own = std::make_unique<CoinonePrivateFeed>(
+        options.seed, options.rate, options.private_rate,
+        options.order_script.empty() ? OrderScript{} : read_order_script(options.order_script));
     routes.push_back(coinone_private_route(*own, options.coinone_account, options.seed,
                                            connection_counter));
     coinone_private = own.get();
@@ -103,6 +113,14 @@ struct Server {
       if (r.path == path) return &r;
     }
     return nullptr;
+  }
+
+  // Market data starts now (a simulator made with market_paused).
+  void resume_now() {
+    if (!market_paused) return;
+    market_paused = false;
+    started_at = std::chrono::steady_clock::now();
+    produced = 0;
   }
 
   void do_accept();
@@ -309,6 +327,9 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
     sim_.stats.requests.fetch_add(1, std::memory_order_relaxed);
     sim_.stats.subscribes.fetch_add(after.subscribes - before.subscribes,
                                     std::memory_order_relaxed);
+    if (after.subscribes != before.subscribes && sim_.options.resume_on_subscribe) {
+      sim_.resume_now();  // a capture replay starts when someone listens (mde sim --source)
+    }
     sim_.stats.pings.fetch_add(after.pings - before.pings, std::memory_order_relaxed);
     sim_.stats.errors.fetch_add(after.errors - before.errors, std::memory_order_relaxed);
     for (std::string& r : replies_) send(std::move(r));
@@ -521,12 +542,7 @@ std::string Simulator::coinone_private_url() const {
   return "wss://" + impl_->options.host + ":" + std::to_string(impl_->port) + "/v1/private";
 }
 void Simulator::resume_market() {
-  asio::post(impl_->ioc, [impl = impl_.get()] {
-    if (!impl->market_paused) return;
-    impl->market_paused = false;
-    impl->started_at = std::chrono::steady_clock::now();
-    impl->produced = 0;
-  });
+  asio::post(impl_->ioc, [impl = impl_.get()] { impl->resume_now(); });
 }
 
 void Simulator::drop_connections() {

@@ -11,6 +11,14 @@
 //                   skip_sequence (the next delta's prevSeqNum is not the last seqNum sent) and
 //                   cross_book (a delta putting a bid at the best ask; the next delta of that
 //                   market deletes it again), both followed by a normal chain.
+//                   Or from a capture (capture_frames.hpp, played once): the capture's book frames
+//                   go through the same model, so its seqNums never reach a client: each
+//                   market's chain starts at 1 on an empty book, every capture snapshot (the
+//                   first, a resubscribe, a recovery after the capture's own gaps) is sent as a
+//                   delta carrying the difference from the book before, and each capture delta
+//                   is applied and re-chained, so the chain every subscriber sees stays
+//                   unbroken whatever the capture's seqNums did. Markets outside the feed's list
+//                   are skipped.
 //   BtseEndpoint    one per connection: `{"op":"subscribe","args":[...]}` -> the errors frame
 //                   (if any topic failed) then the ack listing only the topics that succeeded,
 //                   then per book topic a snapshot (up to 50 levels a side, asks worst-first) and
@@ -46,9 +54,14 @@ struct BtseBookState {
   std::vector<PriceLevel> bids, asks;
 };
 
+class CaptureFrames;
+
 class BtseMarketFeed final : public MarketSource {
  public:
   explicit BtseMarketFeed(std::uint64_t seed, std::vector<std::string> markets = btse_markets());
+  // From a capture instead of the generator; at its end next_frame() returns an empty text.
+  explicit BtseMarketFeed(std::unique_ptr<CaptureFrames> capture,
+                          std::vector<std::string> markets = btse_markets());
   ~BtseMarketFeed() override;
   BtseMarketFeed(const BtseMarketFeed&) = delete;
   BtseMarketFeed& operator=(const BtseMarketFeed&) = delete;

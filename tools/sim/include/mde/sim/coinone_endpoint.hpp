@@ -4,7 +4,10 @@
 //   CoinoneMarketFeed  deterministic per seed: the mde::sample Coinone generator's public frames
 //                      (its own CONNECTED/SUBSCRIBED/PONG frames are skipped: the endpoint makes
 //                      those), each tagged with channel and market; it remembers each market's
-//                      latest book so a new subscriber gets it at once, as the venue does.
+//                      latest book so a new subscriber gets it at once, as the venue does. Or a
+//                      capture's public Coinone frames (capture_frames.hpp), played once, each
+//                      kept in the format it was recorded in: the endpoint renders it in the
+//                      subscriber's format as it does the generator's.
 //   CoinoneEndpoint    one per connection: answers SUBSCRIBE / UNSUBSCRIBE / PING with the
 //                      venue's frames (SUBSCRIBED echoes the topic as sent, with long keys even
 //                      for SHORT; an unknown market gets SUBSCRIBED then ERROR 160012; a bad value
@@ -36,13 +39,18 @@ enum class CoinoneFormat : std::uint8_t { default_format, short_format };
 struct CoinoneDataFrame {
   std::string_view channel;  // "ORDERBOOK", "TRADE", "TICKER"
   std::string_view target;   // "XRP"
-  std::string_view text;     // as generated; valid until the next call to next()
+  std::string_view text;     // as generated; valid until the next call to next(); "" for none
   CoinoneFormat format;      // the format it was generated in
 };
+
+class CaptureFrames;
 
 class CoinoneMarketFeed final : public MarketSource {
  public:
   explicit CoinoneMarketFeed(std::uint64_t seed);
+  // From a capture instead of the generator (markets outside coinone_markets() are never
+  // subscribable, so their frames reach nobody); at its end next() returns an empty text.
+  explicit CoinoneMarketFeed(std::unique_ptr<CaptureFrames> capture);
   ~CoinoneMarketFeed();
   CoinoneMarketFeed(const CoinoneMarketFeed&) = delete;
   CoinoneMarketFeed& operator=(const CoinoneMarketFeed&) = delete;

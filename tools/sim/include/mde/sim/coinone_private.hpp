@@ -13,6 +13,9 @@
 //                              k=2 post-only   wait, cancel_post_only               -> cancelled
 //                              k=3 limit ASK   wait, trade, cancel (the remainder)  -> cancelled
 //                            with a MYASSET balance change after each order, fill and cancel.
+//                            Or, given an order script (order_script.hpp), its orders and steps
+//                            instead, played once from the first MYORDER subscription (own
+//                            orders are placed once the client listens), then nothing more.
 //                            `event_rate` events a second, paced by the tick loop: most calls to
 //                            next_frame() return an empty frame. Faults: the next fill (`trade`)
 //                            sent twice, or the next order's opening `wait`/`watch` swapped with
@@ -33,6 +36,7 @@
 
 #include "mde/feeds/coinone/auth.hpp"
 #include "mde/sim/endpoint.hpp"
+#include "mde/sim/order_script.hpp"
 
 namespace mde::sim {
 
@@ -43,7 +47,8 @@ class CoinonePrivateFeed final : public MarketSource {
  public:
   // `market_rate`: how often the tick loop calls next_frame() a second; `event_rate`: how many
   // private events a second it should yield.
-  CoinonePrivateFeed(std::uint64_t seed, std::uint32_t market_rate, std::uint32_t event_rate);
+  CoinonePrivateFeed(std::uint64_t seed, std::uint32_t market_rate, std::uint32_t event_rate,
+                     OrderScript script = {});
   ~CoinonePrivateFeed();
   CoinonePrivateFeed(const CoinonePrivateFeed&) = delete;
   CoinonePrivateFeed& operator=(const CoinonePrivateFeed&) = delete;
@@ -56,6 +61,11 @@ class CoinonePrivateFeed final : public MarketSource {
   void duplicate_next_order_event();
   void reorder_next_order_events();
   [[nodiscard]] std::uint64_t order_events() const noexcept;  // MYORDER frames yielded so far
+  // A script starts playing (the connection calls it on a MYORDER subscription); the built-in
+  // rounds play from the start and ignore it.
+  void start_script() noexcept;
+  // A script was given and every one of its events has been yielded.
+  [[nodiscard]] bool script_played() const noexcept;
 
  private:
   struct State;
@@ -72,7 +82,7 @@ struct ScriptedOrderOutcome {
 [[nodiscard]] std::optional<ScriptedOrderOutcome> coinone_scripted_outcome(
     std::string_view order_id);
 
-[[nodiscard]] Route coinone_private_route(const CoinonePrivateFeed& feed,
+[[nodiscard]] Route coinone_private_route(CoinonePrivateFeed& feed,
                                           coinone::Credentials account, std::uint64_t seed,
                                           std::shared_ptr<std::uint64_t> connection_counter);
 

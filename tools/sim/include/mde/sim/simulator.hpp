@@ -57,6 +57,7 @@ struct SimOptions {
   std::uint32_t rate = 1000;          // market frames per second per venue, over all its markets
   std::uint64_t max_frames = 0;       // stop after this many market frames per venue (0: never)
   bool market_paused = false;         // no market frames until resume_market() (subscribe first)
+  bool resume_on_subscribe = false;   // with market_paused: the first subscription resumes it
   std::filesystem::path cert_dir;     // where the certificate is made or found (required)
   std::uint32_t max_connections_per_address = 20;
   // Coinone private (`/v1/private`): the account whose signature it accepts (the documented demo
@@ -65,6 +66,15 @@ struct SimOptions {
   coinone::Credentials coinone_account{coinone::Secret(std::string(kSimDemoAccessToken)),
                                        coinone::Secret(std::string(kSimDemoSecretKey))};
   std::uint32_t private_rate = 50;
+  // Market data from this capture (native or text, capture_frames.hpp) instead of the
+  // generators: its public frames of both venues, played once at `rate` frames a second per
+  // venue (or, with source_paced, at their recorded receive times, at most `rate` a second);
+  // afterwards the markets are quiet. Empty: the generators.
+  std::string source_capture{};
+  bool source_paced = false;
+  // Coinone private: own orders from this TOML script (order_script.hpp) instead of the
+  // built-in rounds, played once from the first MYORDER subscription. Empty: the built-in.
+  std::string order_script{};
   // Every frame sent (queued for a connection), with the connection's id (the n-th WebSocket
   // accepted, from 0) and venue, into this native capture from a writer thread (empty: none).
   std::string record_path{};

@@ -21,6 +21,10 @@ PACKAGES=(g++ cmake ninja-build pkgconf libsimdjson-dev libboost-dev libssl-dev
 JOBS=${MDE_JOBS:-$(nproc)}
 NATIVE=$([ "${MDE_PORTABLE:-0}" = 1 ] && echo OFF || echo ON)
 
+# Sanitizer builds: -O1 keeps reports exact and the tests quick, -g1 keeps file:line in them; both
+# halve the compile of the Beast/OpenSSL translation units against -O2 -g (docs/PERFORMANCE.md).
+SANITIZER_OPT="-O1 -g1"
+
 log() { printf '\n== [%dm%02ds] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }  # time since start
 
 deps() {
@@ -99,7 +103,7 @@ embedding_tests() {
   # assertions on (no NDEBUG), so the queues' debug-only single-producer/consumer checks run.
   log "tests under ASan+UBSan with assertions on, from a copy of the repository alone"
   cmake -S "$src" -B "$tmp/asan" -G Ninja -DMDE_NATIVE="$NATIVE" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g" -DMDE_SANITIZE=address,undefined \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$SANITIZER_OPT" -DMDE_SANITIZE=address,undefined \
     -DMDE_WERROR=ON -DMDE_BUILD_BENCH=OFF -DMDE_BUILD_TOOLS=OFF -DMDE_INSTALL=OFF >/dev/null
   cmake --build "$tmp/asan" -j "$JOBS"
   ASAN_OPTIONS=detect_leaks=1 run_ctest "$tmp/asan"
@@ -162,7 +166,8 @@ test_all() {
 
   if ctest --test-dir build/release -N -L '^pipeline$' 2>/dev/null | grep -q 'Total Tests: [1-9]'; then
     log "queue, pipeline and live-session tests under ThreadSanitizer"
-    configure build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMDE_SANITIZE=thread \
+    configure build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$SANITIZER_OPT" \
+      -DMDE_SANITIZE=thread \
       -DMDE_BUILD_BENCH=OFF -DMDE_BUILD_TOOLS=OFF
     cmake --build build/tsan -j "$JOBS" --target mde_core_pipeline_tests mde_pipeline_tests \
       mde_live_tests

@@ -5,20 +5,49 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "live_run_support.hpp"
+#include "mde/sim/fault_schedule.hpp"
 #include "mde/sim/simulator.hpp"
 
 namespace mde::tools {
 namespace {
 
-int run_sim(sim::SimOptions options) {
+// Waits for a stop signal, making each scheduled fault happen at its time on the way. Returns the
+// signal.
+int wait_for_stop(sim::Simulator& simulator, const sigset_t& stop_signals,
+                  const std::vector<sim::ScheduledFault>& faults) {
+  const auto started = std::chrono::steady_clock::now();
+  for (const sim::ScheduledFault& f : faults) {
+    for (;;) {
+      const auto left = started + f.at - std::chrono::steady_clock::now();
+      if (left <= std::chrono::steady_clock::duration::zero()) break;
+      const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+      const timespec timeout{static_cast<time_t>(ns / 1'000'000'000),
+                             static_cast<long>(ns % 1'000'000'000)};
+      const int received = sigtimedwait(&stop_signals, nullptr, &timeout);
+      if (received > 0) return received;  // else EAGAIN (the time came) or EINTR: look again
+    }
+    sim::apply_fault(simulator, f);
+    std::printf("fault           %s\n", f.spec.c_str());
+    std::fflush(stdout);
+  }
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  return received;
+}
+
+int run_sim(sim::SimOptions options, const std::vector<sim::ScheduledFault>& faults) {
   // Block the stop signals in every thread (the simulator's inherits the mask); this one waits.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -47,9 +76,11 @@ int run_sim(sim::SimOptions options) {
   if (!orders.empty()) {
     std::printf("own orders      %s (from the first MYORDER subscription)\n", orders.c_str());
   }
+  for (const sim::ScheduledFault& f : faults) {
+    std::printf("fault scheduled %s\n", f.spec.c_str());
+  }
   std::fflush(stdout);
-  int received = 0;
-  sigwait(&stop_signals, &received);
+  const int received = wait_for_stop(simulator, stop_signals, faults);
   simulator.stop();
   const sim::SimStats& s = simulator.stats();
   std::fprintf(stderr, "mde sim: stopped by signal %d after %llu connections, %llu data frames\n",
@@ -66,6 +97,7 @@ int run_sim(sim::SimOptions options) {
 
 Command add_sim(CLI::App& app) {
   auto options = std::make_shared<sim::SimOptions>();
+  auto fault_specs = std::make_shared<std::vector<std::string>>();
   options->cert_dir = default_sim_cert_dir();
   CLI::App* cmd = app.add_subcommand(
       "sim",
@@ -122,10 +154,24 @@ Command add_sim(CLI::App& app) {
                   "(.mdecap)");
   cmd->add_option("--cert-dir", options->cert_dir,
                   "Where the certificate is made or reused (default $TMPDIR/mde-sim)");
-  return [options] {
+  cmd->add_option("--fault", *fault_specs,
+                  "AT:KIND[:ARG...] a fault AT seconds after start, repeatable: drop, stall:MS, "
+                  "malformed:N, close:CODE, btse-gap:MARKET, btse-cross:MARKET, order-duplicate, "
+                  "order-reorder, refuse-subscribes:N:CODE[:FIELD], ignore-subscribes:N")
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            try {
+              (void)sim::parse_fault(v);
+              return std::string();
+            } catch (const std::invalid_argument& e) {
+              return std::string(e.what());
+            }
+          },
+          "AT:KIND[:ARG...]", "FAULT"));
+  return [options, fault_specs] {
     // A replay starts when a client subscribes: a capture played to nobody would be gone.
     options->market_paused = options->resume_on_subscribe = !options->source_capture.empty();
-    return run_sim(*options);
+    return run_sim(*options, sim::parse_fault_schedule(*fault_specs));
   };
 }
 

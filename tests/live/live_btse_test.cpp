@@ -80,17 +80,10 @@ struct BtseRecorder {
   std::vector<FeedError> errors_;
 };
 
-class LiveBtse : public ::testing::Test {
+class LiveBtse : public live_test::SimulatorFixture<BtseRecorder> {
  protected:
-  void SetUp() override {
-    sim_ = std::make_unique<sim::Simulator>(
-        sim::SimOptions{.seed = 21, .rate = 4000, .cert_dir = certs_.path()});
-    sim_->start();
-  }
-  void TearDown() override {
-    runtime_.reset();
-    sim_->stop();
-  }
+  LiveBtse() : SimulatorFixture("btse") {}
+  void SetUp() override { start_sim({.seed = 21, .rate = 4000}); }
 
   live::SessionOptions session(const std::string& url,
                                std::vector<live::BtseSubscription> subs) const {
@@ -109,15 +102,7 @@ class LiveBtse : public ::testing::Test {
     return session(sim_->btse_main_url(), std::move(subs));
   }
 
-  LiveRuntime<BtseRecorder>& runtime() {
-    if (!runtime_) runtime_ = std::make_unique<LiveRuntime<BtseRecorder>>(recorder_);
-    return *runtime_;
-  }
-
-  // The instrument of a BTSE market once the session registered it (kNoInstrument before).
-  InstrumentId id(const char* market) {
-    return runtime().registry().find(Venue::btse, market).value_or(kNoInstrument);
-  }
+  InstrumentId id(const char* market) { return SimulatorFixture::id(Venue::btse, market); }
   std::uint64_t books_of(const char* market) {
     const InstrumentId i = id(market);
     return i < BtseRecorder::kIds ? recorder_.books[i].load() : 0;
@@ -159,11 +144,6 @@ class LiveBtse : public ::testing::Test {
       EXPECT_EQ(book->asks()[k].qty, sim_book.asks[k].qty) << k;
     }
   }
-
-  live_test::TempDir certs_{"btse"};
-  std::unique_ptr<sim::Simulator> sim_;
-  BtseRecorder recorder_;
-  std::unique_ptr<LiveRuntime<BtseRecorder>> runtime_;
 };
 
 TEST_F(LiveBtse, BooksOnTheOssSessionAndTradesOnTheMainSessionFillTheEngine) {

@@ -67,18 +67,10 @@ struct AckRecorder {
   std::vector<FeedError> errors_;
 };
 
-class LiveCoinoneAcks : public ::testing::Test {
+class LiveCoinoneAcks : public live_test::SimulatorFixture<AckRecorder> {
  protected:
-  void SetUp() override {
-    sim::SimOptions o{.seed = 31, .rate = 2000, .cert_dir = certs_.path()};
-    o.private_rate = 400;
-    sim_ = std::make_unique<sim::Simulator>(std::move(o));
-    sim_->start();
-  }
-  void TearDown() override {
-    runtime_.reset();
-    sim_->stop();
-  }
+  LiveCoinoneAcks() : SimulatorFixture("acks") {}
+  void SetUp() override { start_sim({.seed = 31, .rate = 2000, .private_rate = 400}); }
 
   live::SessionOptions public_session(std::vector<live::CoinoneSubscription> subs,
                                       std::chrono::milliseconds ack_timeout = 2000ms) const {
@@ -88,20 +80,11 @@ class LiveCoinoneAcks : public ::testing::Test {
     return o;
   }
 
-  LiveRuntime<AckRecorder>& runtime() {
-    if (!runtime_) runtime_ = std::make_unique<LiveRuntime<AckRecorder>>(recorder_);
-    return *runtime_;
-  }
   [[nodiscard]] const live::SessionStats& stats() { return runtime().session(0).stats(); }
   [[nodiscard]] std::uint64_t books_of(const char* market) {
     const auto id = runtime().registry().find(Venue::coinone, market);
     return id && *id < AckRecorder::kIds ? recorder_.books[*id].load() : 0;
   }
-
-  live_test::TempDir certs_{"acks"};
-  std::unique_ptr<sim::Simulator> sim_;
-  AckRecorder recorder_;
-  std::unique_ptr<LiveRuntime<AckRecorder>> runtime_;
 };
 
 TEST_F(LiveCoinoneAcks, A160011AnswerFailsThatSubscriptionAndNamesItsMarketAndField) {

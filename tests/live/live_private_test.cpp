@@ -79,18 +79,13 @@ struct PrivateRecorder {
   }
 };
 
-class LivePrivate : public ::testing::Test {
+class LivePrivate : public live_test::SimulatorFixture<PrivateRecorder> {
  protected:
-  void start_sim(std::uint32_t private_rate = 400) {
-    sim::SimOptions o{.seed = 23, .rate = 2000, .cert_dir = certs_.path()};
+  LivePrivate() : SimulatorFixture("private") {}
+  void start_private_sim(std::uint32_t private_rate = 400) {
+    sim::SimOptions o{.seed = 23, .rate = 2000, .private_rate = private_rate};
     o.coinone_account = {coinone::Secret(kAccess), coinone::Secret(kSecret)};
-    o.private_rate = private_rate;
-    sim_ = std::make_unique<sim::Simulator>(std::move(o));
-    sim_->start();
-  }
-  void TearDown() override {
-    runtime_.reset();
-    if (sim_) sim_->stop();
+    start_sim(std::move(o));
   }
 
   live::SessionOptions base(const std::string& url) const {
@@ -105,10 +100,6 @@ class LivePrivate : public ::testing::Test {
     return o;
   }
 
-  LiveRuntime<PrivateRecorder>& runtime() {
-    if (!runtime_) runtime_ = std::make_unique<LiveRuntime<PrivateRecorder>>(recorder_);
-    return *runtime_;
-  }
 
   // Every order of a round the client saw whole is in the final state, with the filled
   // quantity, the script gave it. Returns how many were checked.
@@ -150,15 +141,10 @@ class LivePrivate : public ::testing::Test {
   static std::uint64_t round_of(std::string_view order_id) {
     return std::stoull(std::string(order_id.substr(24)), nullptr, 16) / 4;
   }
-
-  live_test::TempDir certs_{"private"};
-  std::unique_ptr<sim::Simulator> sim_;
-  PrivateRecorder recorder_;
-  std::unique_ptr<LiveRuntime<PrivateRecorder>> runtime_;
 };
 
 TEST_F(LivePrivate, ASignedSessionGetsOrdersAndBalancesAndTheOrderStatesEndRight) {
-  start_sim();
+  start_private_sim();
   runtime().add_session(private_session());
   runtime().start();
   ASSERT_TRUE(wait_until([&] {
@@ -181,7 +167,7 @@ TEST_F(LivePrivate, ASignedSessionGetsOrdersAndBalancesAndTheOrderStatesEndRight
 }
 
 TEST_F(LivePrivate, ASecretUpperCasedIsAcceptedAsTheSheetAllows) {
-  start_sim();
+  start_private_sim();
   std::string upper = kSecret;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   runtime().add_session(private_session(upper.c_str()));
@@ -191,7 +177,7 @@ TEST_F(LivePrivate, ASecretUpperCasedIsAcceptedAsTheSheetAllows) {
 }
 
 TEST_F(LivePrivate, ABadSecretIsClosedWith4280AndTheSessionStopsAndSaysSoWithoutRetrying) {
-  start_sim();
+  start_private_sim();
   runtime().add_session(private_session("not-the-secret"));
   runtime().start();
   const live::SessionStats& st = runtime().session(0).stats();
@@ -207,7 +193,7 @@ TEST_F(LivePrivate, ABadSecretIsClosedWith4280AndTheSessionStopsAndSaysSoWithout
 }
 
 TEST_F(LivePrivate, A4290CloseBacksOffForTheLimitDelayBeforeReconnecting) {
-  start_sim();
+  start_private_sim();
   live::SessionOptions o = base(sim_->coinone_public_url());
   o.timers.backoff_after_limit = 400ms;
   runtime().add_session(std::move(o));
@@ -225,7 +211,7 @@ TEST_F(LivePrivate, A4290CloseBacksOffForTheLimitDelayBeforeReconnecting) {
 }
 
 TEST_F(LivePrivate, A4280CloseOnAnEstablishedSessionStopsItAndIsReported) {
-  start_sim();
+  start_private_sim();
   runtime().add_session(private_session());
   runtime().start();
   const live::SessionStats& st = runtime().session(0).stats();
@@ -240,7 +226,7 @@ TEST_F(LivePrivate, A4280CloseOnAnEstablishedSessionStopsItAndIsReported) {
 }
 
 TEST_F(LivePrivate, AnUnknownMarketsError160012IsReportedAsThatSubscriptionFailed) {
-  start_sim();
+  start_private_sim();
   live::SessionOptions o = private_session();
   o.private_subscriptions = {{Channel::assets, {}, "KRW", kDefault},
                              {Channel::orders, {"NOPE"}, "KRW", kShort}};
@@ -261,7 +247,7 @@ TEST_F(LivePrivate, AnUnknownMarketsError160012IsReportedAsThatSubscriptionFaile
 }
 
 TEST_F(LivePrivate, MalformedFramesAreCountedAndTheSessionCarriesOn) {
-  start_sim();
+  start_private_sim();
   live::SessionOptions o = base(sim_->coinone_public_url());
   o.subscriptions = {{Channel::book, "XRP", "KRW", kShort}};
   runtime().add_session(std::move(o));
@@ -278,7 +264,7 @@ TEST_F(LivePrivate, MalformedFramesAreCountedAndTheSessionCarriesOn) {
 }
 
 TEST_F(LivePrivate, AStalledVenueTripsTheWatchdogAndThePrivateStreamsReportTheGapThenFresh) {
-  start_sim();
+  start_private_sim();
   live::SessionOptions o = private_session();
   o.timers.silence_timeout = 120ms;
   o.timers.ping_interval = 60s;  // no PONG to keep a stalled connection looking alive
@@ -299,7 +285,7 @@ TEST_F(LivePrivate, AStalledVenueTripsTheWatchdogAndThePrivateStreamsReportTheGa
 }
 
 TEST_F(LivePrivate, DuplicatedAndReorderedOrderEventsStillEndInTheRightStates) {
-  start_sim();
+  start_private_sim();
   runtime().add_session(private_session());
   runtime().start();
   for (int k = 0; k < 6; ++k) {
@@ -321,7 +307,7 @@ TEST_F(LivePrivate, DuplicatedAndReorderedOrderEventsStillEndInTheRightStates) {
 }
 
 TEST_F(LivePrivate, NoTextARunProducesContainsTheSecret) {
-  start_sim();
+  start_private_sim();
   runtime().add_session(private_session());
   runtime().add_session(private_session("wrong-secret"));  // a 4280 too
   runtime().start();

@@ -18,17 +18,10 @@ using namespace std::chrono_literals;
 using live_test::Recorder;
 using live_test::wait_until;
 
-class LiveCoinone : public ::testing::Test {
+class LiveCoinone : public live_test::SimulatorFixture<Recorder> {
  protected:
-  void SetUp() override {
-    sim_ = std::make_unique<sim::Simulator>(
-        sim::SimOptions{.seed = 11, .rate = 4000, .cert_dir = certs_.path()});
-    sim_->start();
-  }
-  void TearDown() override {
-    runtime_.reset();
-    sim_->stop();
-  }
+  LiveCoinone() : SimulatorFixture("session") {}
+  void SetUp() override { start_sim({.seed = 11, .rate = 4000}); }
 
   // A session to the simulator that trusts its certificate, with short test timers.
   live::SessionOptions session(std::vector<live::CoinoneSubscription> subs) const {
@@ -37,15 +30,6 @@ class LiveCoinone : public ::testing::Test {
     return o;
   }
 
-  LiveRuntime<Recorder>& runtime(LiveRunOptions options = {}) {
-    if (!runtime_) runtime_ = std::make_unique<LiveRuntime<Recorder>>(recorder_, options);
-    return *runtime_;
-  }
-
-  live_test::TempDir certs_{"session"};
-  std::unique_ptr<sim::Simulator> sim_;
-  Recorder recorder_;
-  std::unique_ptr<LiveRuntime<Recorder>> runtime_;
 };
 
 constexpr auto kShort = coinone::WireFormat::short_format;

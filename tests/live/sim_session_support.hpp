@@ -1,10 +1,17 @@
-// A live session pointed at the in-process simulator (for the tests that link mde::sim).
+// A live session pointed at the in-process simulator (for the tests that link mde::sim), and the
+// fixture those tests share.
 #pragma once
 
-#include <chrono>
-#include <string>
+#include <gtest/gtest.h>
 
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "live/live_test_support.hpp"
 #include "mde/feeds/live/session.hpp"
+#include "mde/runtime/live_runtime.hpp"
 #include "mde/sim/simulator.hpp"
 
 namespace mde::live_test {
@@ -21,5 +28,38 @@ inline live::SessionOptions session_to(const sim::Simulator& sim, const std::str
   o.timers.connect_timeout = std::chrono::seconds(2);
   return o;
 }
+
+// The simulator in this process, its certificate in a directory of the test's own, and one live
+// runtime delivering to `Recorder` (made on first use, so a test can pick its options). TearDown
+// stops the runtime before the simulator: no session outlives its peer.
+template <class Recorder>
+class SimulatorFixture : public ::testing::Test {
+ protected:
+  explicit SimulatorFixture(const std::string& tag) : certs_(tag) {}
+
+  void start_sim(sim::SimOptions o) {
+    o.cert_dir = certs_.path();
+    sim_ = std::make_unique<sim::Simulator>(std::move(o));
+    sim_->start();
+  }
+  void TearDown() override {
+    runtime_.reset();
+    if (sim_) sim_->stop();
+  }
+
+  LiveRuntime<Recorder>& runtime(LiveRunOptions options = {}) {
+    if (!runtime_) runtime_ = std::make_unique<LiveRuntime<Recorder>>(recorder_, options);
+    return *runtime_;
+  }
+  // The instrument the runtime registered for `market` (kNoInstrument before).
+  InstrumentId id(Venue venue, const char* market) {
+    return runtime().registry().find(venue, market).value_or(kNoInstrument);
+  }
+
+  TempDir certs_;
+  std::unique_ptr<sim::Simulator> sim_;
+  Recorder recorder_;
+  std::unique_ptr<LiveRuntime<Recorder>> runtime_;
+};
 
 }  // namespace mde::live_test

@@ -118,5 +118,21 @@ rc=$?
 [ $rc -eq 0 ] || fail "sim: SIGTERM exit $rc, want 0"
 SIM_PID=""
 
+# ---- mde sim --fault: a timetable of faults any client meets ---------------------------------
+"$MDE" sim --listen 127.0.0.1:0 --seed 4 --fault 1:drop --fault 0.5:malformed:2 >fsim.txt 2>fsim.err &
+SIM_PID=$!
+wait_for fsim.txt "CA file" 10 || fail "sim --fault: no URL printed"
+expect_in fsim.txt "fault scheduled 0.5:malformed:2" "sim --fault: the schedule is printed in time order"
+sed "s|$URL|$(awk '/^coinone public/ {print $3}' fsim.txt)|" live.toml >flive.toml
+"$MDE" live --config flive.toml --duration 2.5 >flive.txt 2>flive.err
+rc=$?
+[ $rc -eq 0 ] || { fail "live vs sim --fault: exit $rc"; sed 's/^/  | /' flive.err | head -5; }
+expect_in fsim.txt "fault           1:drop" "sim --fault: the drop fired"
+grep -qE "reconnects [1-9]" flive.txt || { fail "live vs sim --fault: no reconnect"; sed 's/^/  | /' flive.txt | tail -4; }
+kill -TERM "$SIM_PID"; wait "$SIM_PID"; SIM_PID=""
+"$MDE" sim --fault 1:boom >/dev/null 2>fbad.err
+[ $? -ne 0 ] || fail "sim --fault 1:boom: accepted"
+expect_in fbad.err 'unknown fault "boom"' "sim --fault: a bad kind is named"
+
 [ $FAILED -eq 0 ] && echo "live CLI: all checks passed"
 exit $((FAILED > 0))

@@ -58,7 +58,7 @@ struct SimOptions {
   std::uint64_t max_frames = 0;       // stop after this many market frames per venue (0: never)
   bool market_paused = false;         // no market frames until resume_market() (subscribe first)
   bool resume_on_subscribe = false;   // with market_paused: the first subscription resumes it
-  std::filesystem::path cert_dir;     // where the certificate is made or found (required)
+  std::filesystem::path cert_dir{};   // where the certificate is made or found (required)
   std::uint32_t max_connections_per_address = 20;
   // Coinone private (`/v1/private`): the account whose signature it accepts (the documented demo
   // account by default: coinone_private.hpp) and how many MYORDER/MYASSET events a second its
@@ -136,12 +136,11 @@ class Simulator {
   [[nodiscard]] const std::filesystem::path& ca_file() const noexcept;
   [[nodiscard]] bool certificate_generated() const noexcept;  // false: reused from cert_dir
 
-  // Faults (each posts to the I/O thread; they act on the connections open when it runs).
-  // Closes every open connection's socket without a close frame (like a venue restart).
   // Starts the market data of a simulator made with market_paused (rate counted from now).
   void resume_market();
 
-  // Faults. Closes every open connection's socket without a close frame (like a venue restart).
+  // Faults (each posts to the I/O thread; they act on the connections open when it runs).
+  // Closes every open connection's socket without a close frame (like a venue restart).
   void drop_connections();
   // BTSE faults, each followed by a normal chain so a resubscribe recovers: the next delta of
   // `market` chains from a seqNum never sent (a gap); a delta puts a bid at the best ask (a

@@ -94,7 +94,7 @@ class LiveRuntime {
     if (recorder_) session.recorder = &recorder_->ring(io_thread);
     queues_.push_back(std::make_unique<Queue>(options_.queue_capacity));
     sessions_.push_back(std::make_unique<live::LiveSession>(io_[io_thread]->context, *queues_.back(),
-                                                            *registry_, std::move(session), &stop_));
+                                                            *registry_, std::move(session)));
     return sessions_.back()->options().connection;
   }
 
@@ -121,11 +121,12 @@ class LiveRuntime {
   }
 
   // Closes the sessions, ends both threads and joins them; the core thread drains its queues
-  // first. Idempotent.
+  // first. Loses nothing already read: an I/O thread waiting for queue room (back-pressure) hands
+  // its frame's events over before it ends, since the core thread keeps draining until every I/O
+  // thread has ended. Idempotent.
   void stop() {
     if (!started_ || stopped_) return;
     stopped_ = true;
-    stop_.store(true, std::memory_order_relaxed);  // ends a wait for queue room
     for (auto& s : sessions_) s->stop();
     for (auto& io : io_) {
       io->work.reset();
@@ -185,7 +186,6 @@ class LiveRuntime {
   std::vector<std::unique_ptr<IoThread>> io_ = make_io_threads(options_.io_cpus.size());
   std::vector<std::unique_ptr<Queue>> queues_;
   std::vector<std::unique_ptr<live::LiveSession>> sessions_;  // after io_: destroyed before it
-  std::atomic<bool> stop_{false};
   std::atomic<int> producers_running_{1};
   std::thread core_;
   std::string core_pin_failure_;

@@ -5,7 +5,9 @@
 //   live_path_bench latency  [--rate 10000] [--seconds 5] [--format short|default]
 //   live_path_bench max-rate [--seconds 2] [--format default] [--from 100000] [--step 50000]
 //                            [--to 600000]
-//   common: [--io-cpu N] [--core-cpu N] [--sim-cpu N] [--busy-spin] [--book-every 4]
+//   live_path_bench jitter   [--seconds 5] [--io-cpu N] [--core-cpu N]
+//   common: [--io-cpu N] [--core-cpu N] [--sim-cpu N] [--sim-nice 0..19] [--busy-spin]
+//           [--book-every 4]
 //
 // latency: one Coinone connection (XRP ORDERBOOK + TRADE, one book every `book-every` frames) at
 // a fixed rate; prints read -> callback (EventHeader::receive_ns, stamped by the session's read
@@ -14,6 +16,10 @@
 // max-rate: offers increasing rates for `seconds` each and reports, per rate, what the client
 // took: zero loss means every frame sent reached a callback, trade ids in order, no disconnect and
 // no slow-consumer close by the simulator; sustained means it took them at >= 95 % of the offer.
+//
+// jitter: the machine's own latency floor on the I/O and core threads' CPUs
+// (platform_jitter.hpp), measured on both at once with nothing else of ours running; latency
+// prints it too, measured just before its runs.
 //
 // Every run checks its result before reporting it (the figures of a lossy run are not printed
 // as if they were good).
@@ -32,6 +38,7 @@
 #include "mde/feeds/live/session.hpp"
 #include "mde/runtime/live_runtime.hpp"
 #include "mde/sim/simulator.hpp"
+#include "platform_jitter.hpp"
 
 namespace mde {
 namespace {
@@ -43,7 +50,7 @@ struct Args {
   bool short_format = true;
   bool format_given = false;
   std::uint32_t from = 100'000, step = 50'000, to = 600'000;
-  int io_cpu = -1, core_cpu = -1, sim_cpu = -1;
+  int io_cpu = -1, core_cpu = -1, sim_cpu = -1, sim_nice = 0;
   bool busy_spin = false;
   std::uint32_t book_every = 4;
 };
@@ -120,7 +127,8 @@ RunResult run_once(const Args& a, std::uint32_t rate, bool short_format, BenchSt
                                                             .format = format},
                       .batch_writes = true,
                       .send_stamps = &stamps,
-                      .cpu = a.sim_cpu});
+                      .cpu = a.sim_cpu,
+                      .nice = a.sim_nice});
   LiveRuntime<BenchStrategy> rt(strategy, LiveRunOptions{.io_cpus = {a.io_cpu},
                                                          .core_cpu = a.core_cpu,
                                                          .busy_spin = a.busy_spin});
@@ -169,15 +177,37 @@ RunResult run_once(const Args& a, std::uint32_t rate, bool short_format, BenchSt
   return r;
 }
 
-void print_load() {
+void print_setup(const Args& a) {
   double load[3] = {};
   if (getloadavg(load, 3) == 3) {
     std::printf("machine: %u CPUs, load average %.2f %.2f %.2f\n",
                 std::thread::hardware_concurrency(), load[0], load[1], load[2]);
   }
+  std::printf("threads: io cpu %d, core cpu %d (%s), simulator cpu %d nice %d (-1: unpinned)\n",
+              a.io_cpu, a.core_cpu, a.busy_spin ? "busy-spin" : "spin-then-yield", a.sim_cpu,
+              a.sim_nice);
+}
+
+// Both CPUs probed at once (the benchmark's two client threads are busy at the same time too).
+int jitter(const Args& a) {
+  const double seconds = a.mode == "jitter" ? a.seconds : 2.0;
+  bench::JitterFloor floors[2];
+  std::thread io([&] { floors[0] = bench::probe_jitter(a.io_cpu, seconds); });
+  floors[1] = bench::probe_jitter(a.core_cpu, seconds);
+  io.join();
+  for (const bench::JitterFloor& f : floors) {
+    std::printf("  platform floor, cpu %2d (%.0f s spinning): p99 %7.2f us  p99.9 %7.2f us  "
+                "max gap %8.2f us  gaps >25 us %llu, >100 us %llu  time lost %.2f%%\n",
+                f.cpu, f.seconds, us(f.p99_ns), us(f.p999_ns), us(f.max_gap_ns),
+                static_cast<unsigned long long>(f.gaps_over_25us),
+                static_cast<unsigned long long>(f.gaps_over_100us), 100.0 * f.lost_fraction);
+  }
+  return 0;
 }
 
 int latency(const Args& a, const std::filesystem::path& certs) {
+  std::printf("the machine's own floor on the client's CPUs, just before the runs:\n");
+  jitter(a);
   for (const bool short_format : {true, false}) {
     if (a.format_given && short_format != a.short_format) continue;
     auto s = std::make_unique<BenchStrategy>();
@@ -245,6 +275,7 @@ bool parse(int argc, char** argv, Args& a) {
     else if (k == "--io-cpu") { if (!num(a.io_cpu)) return false; }
     else if (k == "--core-cpu") { if (!num(a.core_cpu)) return false; }
     else if (k == "--sim-cpu") { if (!num(a.sim_cpu)) return false; }
+    else if (k == "--sim-nice") { if (!num(a.sim_nice) || a.sim_nice < 0 || a.sim_nice > 19) return false; }
     else if (k == "--book-every") { if (!num(a.book_every)) return false; }
     else if (k == "--format" && v != nullptr) {
       a.format_given = true;
@@ -254,7 +285,7 @@ bool parse(int argc, char** argv, Args& a) {
       return false;
     }
   }
-  return a.mode == "latency" || a.mode == "max-rate";
+  return a.mode == "latency" || a.mode == "max-rate" || a.mode == "jitter";
 }
 
 }  // namespace
@@ -269,8 +300,10 @@ int main(int argc, char** argv) {
   const auto certs = std::filesystem::temp_directory_path() /
                      ("mde-live-bench-" + std::to_string(::getpid()));
   std::filesystem::create_directories(certs);
-  mde::print_load();
-  const int rc = a.mode == "latency" ? mde::latency(a, certs) : mde::max_rate(a, certs);
+  mde::print_setup(a);
+  const int rc = a.mode == "latency"  ? mde::latency(a, certs)
+                 : a.mode == "jitter" ? mde::jitter(a)
+                                      : mde::max_rate(a, certs);
   std::error_code ec;
   std::filesystem::remove_all(certs, ec);
   return rc;

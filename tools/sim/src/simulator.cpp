@@ -1,5 +1,8 @@
 #include "mde/sim/simulator.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -509,6 +512,10 @@ void Simulator::start() {
   impl_->thread = std::thread([this] {
     (void)name_current_thread("mde-sim");
     if (impl_->options.cpu >= 0) (void)pin_current_thread(impl_->options.cpu);
+    // Linux: a nice value belongs to the thread, so this one alone gives way.
+    if (impl_->options.nice > 0) {
+      (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), impl_->options.nice);
+    }
     impl_->ioc.run();
   });
 }

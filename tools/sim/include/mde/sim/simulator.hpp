@@ -88,6 +88,10 @@ struct SimOptions {
   // stamps each market frame's send time (when queued) under its stamp_key (CallbackLatency).
   SendStampTable* send_stamps = nullptr;
   int cpu = -1;  // pin the simulator's I/O thread (-1: do not); a failure is ignored
+  // The simulator's I/O thread's nice value (0 to 19; a failure is ignored). A load generator
+  // sharing few CPUs with the client it measures gives way to it at 19: it then rarely preempts
+  // the client's threads (the latency benchmark's --sim-nice).
+  int nice = 0;
 };
 
 // Read from any thread while the simulator runs (relaxed counters).

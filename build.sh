@@ -140,19 +140,45 @@ int main() { return static_cast<int>(mde::InstrumentRegistry{}.size()); }' |
     "$tmp/example/replay_top_of_book" "$input" | tee "$tmp/top.out"
     diff -u "$example/coinone_sample.expected" "$tmp/top.out"
   done
+
+  log "the live example project against the installed package and the installed mde sim"
+  cmake -S "$src/examples/live_top_of_book" -B "$tmp/live_example" -G Ninja \
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+  cmake --build "$tmp/live_example" -j "$JOBS"
+  local sim_pid
+  "$tmp/prefix/bin/mde" sim --listen 127.0.0.1:0 --cert-dir "$tmp/sim-cert" \
+    >"$tmp/sim.out" 2>"$tmp/sim.err" &
+  sim_pid=$!
+  trap "kill $sim_pid 2>/dev/null; rm -rf '$tmp'" EXIT  # the simulator stops, also on failure
+  local deadline=$((SECONDS + 10))
+  until grep -q '^CA file' "$tmp/sim.out"; do
+    if [ $SECONDS -ge $deadline ] || ! kill -0 "$sim_pid" 2>/dev/null; then
+      echo "mde sim printed no URL and CA file" >&2; cat "$tmp/sim.err" >&2; exit 1
+    fi
+    sleep 0.1
+  done
+  "$tmp/live_example/live_top_of_book" "$(awk '/^coinone public/ {print $3}' "$tmp/sim.out")" \
+    "$(awk '/^CA file/ {print $3}' "$tmp/sim.out")" --market XRP-KRW --seconds 2 |
+    tee "$tmp/live_top.out"
+  grep -qE '^XRP-KRW bid [0-9.]+ x [0-9.]+ ask [0-9.]+ x [0-9.]+ live$' "$tmp/live_top.out"
+  kill "$sim_pid"
+  wait "$sim_pid"  # exit 0 on SIGTERM
   rm -rf "$tmp"
   trap - EXIT
 }
 
-# check_umbrella_header <include dir>: every installed public header is in <mde/mde.hpp>.
+# check_umbrella_header <include dir>: every installed public header is in <mde/mde.hpp> (the
+# replay layers) or <mde/live.hpp> (the live layer, installed with it).
 check_umbrella_header() {
-  local missing=0 h
+  local missing=0 h umbrellas=("$1/mde/mde.hpp")
+  [ -f "$1/mde/live.hpp" ] && umbrellas+=("$1/mde/live.hpp")
   while IFS= read -r h; do
-    if ! grep -qF "#include \"$h\"" "$1/mde/mde.hpp"; then
-      echo "tools/runtime/include/mde/mde.hpp does not include the public header $h" >&2
+    if ! grep -qF "#include \"$h\"" "${umbrellas[@]}"; then
+      echo "the public header $h is in neither tools/runtime/include/mde/mde.hpp nor" \
+           "tools/runtime/live/include/mde/live.hpp" >&2
       missing=1
     fi
-  done < <(cd "$1" && find mde -name '*.hpp' ! -path mde/mde.hpp | sort)
+  done < <(cd "$1" && find mde -name '*.hpp' ! -path mde/mde.hpp ! -path mde/live.hpp | sort)
   [ "$missing" = 0 ]
 }
 

@@ -10,7 +10,7 @@
 #     the program; with different -march the linker keeps one copy, not necessarily the one the
 #     program was compiled for);
 #   - with MDE_INSTALL: headers, static libraries, the `mde` tool, mdeConfig.cmake with its
-#     version file, and mde.pc.
+#     version file, and mde.pc (mde-live.pc for the live layer).
 # Works the same through add_subdirectory (the aliases) and find_package (the exported names).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -131,3 +131,13 @@ file(RELATIVE_PATH MDE_PC_PREFIX_FROM_PCDIR ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconf
 string(REGEX REPLACE "/$" "" MDE_PC_PREFIX_FROM_PCDIR "${MDE_PC_PREFIX_FROM_PCDIR}")
 configure_file(${CMAKE_CURRENT_LIST_DIR}/mde.pc.in ${PROJECT_BINARY_DIR}/mde.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/mde.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+# mde-live.pc: the live layer on top of mde.pc (Boost's headers are in the default include path).
+if(mde_live_layers)
+  set(mde_pc_libs)
+  foreach(target IN LISTS mde_live_layers)
+    list(PREPEND mde_pc_libs -l${target})
+  endforeach()
+  list(JOIN mde_pc_libs " " MDE_LIVE_PC_LIBS)
+  configure_file(${CMAKE_CURRENT_LIST_DIR}/mde-live.pc.in ${PROJECT_BINARY_DIR}/mde-live.pc @ONLY)
+  install(FILES ${PROJECT_BINARY_DIR}/mde-live.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+endif()

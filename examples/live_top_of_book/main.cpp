@@ -55,9 +55,6 @@ struct TopOfBook {
   }
 };
 
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_signal(int) { g_interrupted.store(true); }
-
 std::string side(bool present, const mde::PriceLevel& level) {
   return present ? level.price.to_string() + " x " + level.qty.to_string() : "-";
 }
@@ -68,6 +65,9 @@ int usage(const char* argv0) {
 }
 
 }  // namespace
+
+static std::atomic<bool> g_interrupted{false};
+extern "C" void on_signal(int) { g_interrupted.store(true); }  // lock-free: signal-safe
 
 int main(int argc, char** argv) {
   if (argc < 3) return usage(argv[0]);

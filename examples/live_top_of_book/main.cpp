@@ -145,6 +145,10 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(strategy.book_updates.load()),
                 static_cast<unsigned long long>(strategy.trades.load()),
                 static_cast<unsigned long long>(stats.disconnects.load()));
+    if (const std::uint64_t failed = stats.subscriptions_failed.load(); failed != 0) {
+      std::fprintf(stderr, "live_top_of_book: %llu subscriptions failed (an unknown market?)\n",
+                   static_cast<unsigned long long>(failed));
+    }
     if (stats.connects.load() == 0) {
       std::fprintf(stderr, "live_top_of_book: never connected (last failure: %s)\n",
                    mde::live::to_string(stats.last_failure.load()));

@@ -146,13 +146,16 @@ int main() { return static_cast<int>(mde::InstrumentRegistry{}.size()); }' |
   cmake -S "$src/examples/live_top_of_book" -B "$tmp/live_example" -G Ninja \
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
   cmake --build "$tmp/live_example" -j "$JOBS"
+  PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig" pkg-config --cflags --libs mde-live >"$tmp/pc_live_flags"
+  "${CXX:-g++}" "$src/examples/live_top_of_book/main.cpp" -o "$tmp/pc_live_example" \
+    $(cat "$tmp/pc_live_flags")  # the same program without CMake: links through mde-live.pc
   local sim_pid
   "$tmp/prefix/bin/mde" sim --listen 127.0.0.1:0 --cert-dir "$tmp/sim-cert" \
     >"$tmp/sim.out" 2>"$tmp/sim.err" &
   sim_pid=$!
   trap "kill $sim_pid 2>/dev/null; rm -rf '$tmp'" EXIT  # the simulator stops, also on failure
   local deadline=$((SECONDS + 10))
-  until grep -q '^CA file' "$tmp/sim.out"; do
+  until grep -qs '^CA file' "$tmp/sim.out"; do
     if [ $SECONDS -ge $deadline ] || ! kill -0 "$sim_pid" 2>/dev/null; then
       echo "mde sim printed no URL and CA file" >&2; cat "$tmp/sim.err" >&2; exit 1
     fi

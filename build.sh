@@ -4,9 +4,10 @@
 #                      live engine against the local simulator (mde demo), then replays
 #   ./build.sh test    install missing packages, build, run every test: Release (-Werror);
 #                      ASan+UBSan with assertions on, from a copy of the repository alone; mde as
-#                      an add_subdirectory subproject; the example strategy project against the
-#                      installed package; TSan over the queue, session and pipeline tests, and a
-#                      bounded libFuzzer run of each decoder when clang is installed
+#                      an add_subdirectory subproject; the example strategy projects against the
+#                      installed package (the live one against the installed mde sim); TSan over
+#                      the queue, session and pipeline tests, and a bounded libFuzzer run of each
+#                      decoder when clang is installed
 #   ./build.sh bench   build Release and run the benchmarks (figures for docs/PERFORMANCE.md)
 #   ./build.sh deps    only install missing packages
 # Environment: MDE_DEMO_SECONDS (default 10), MDE_FUZZ_SECONDS (default 30), MDE_JOBS (default:
@@ -88,8 +89,9 @@ copy_repo() {
 # test or a build reading anything outside the repository fails here): the test suite under
 # ASan+UBSan with assertions on, which also runs the debug-only checks (the queues'
 # single-producer/consumer role asserts);
-# mde as an add_subdirectory subproject; the example strategy project built with find_package
-# against the engine installed from build/release.
+# mde as an add_subdirectory subproject; the example strategy projects built with find_package
+# against the engine installed from build/release (replay_top_of_book without Boost and OpenSSL;
+# live_top_of_book run for 2 s against the installed `mde sim`).
 embedding_tests() {
   local tmp
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/mde-test.XXXXXX")
@@ -231,5 +233,5 @@ case "${1:-}" in
   test) test_all ;;
   bench) bench ;;
   deps) deps ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
 esac

@@ -4,9 +4,10 @@
 #                      live engine against the local simulator (mde demo), then replays
 #   ./build.sh test    install missing packages, build, run every test: Release (-Werror);
 #                      ASan+UBSan with assertions on, from a copy of the repository alone; mde as
-#                      an add_subdirectory subproject; the example strategy project against the
-#                      installed package; TSan over the queue, session and pipeline tests, and a
-#                      bounded libFuzzer run of each decoder when clang is installed
+#                      an add_subdirectory subproject; the example strategy projects against the
+#                      installed package (the live one against the installed mde sim); TSan over
+#                      the queue, session and pipeline tests, and a bounded libFuzzer run of each
+#                      decoder when clang is installed
 #   ./build.sh bench   build Release and run the benchmarks (figures for docs/PERFORMANCE.md)
 #   ./build.sh deps    only install missing packages
 # Environment: MDE_DEMO_SECONDS (default 10), MDE_FUZZ_SECONDS (default 30), MDE_JOBS (default:
@@ -88,8 +89,9 @@ copy_repo() {
 # test or a build reading anything outside the repository fails here): the test suite under
 # ASan+UBSan with assertions on, which also runs the debug-only checks (the queues'
 # single-producer/consumer role asserts);
-# mde as an add_subdirectory subproject; the example strategy project built with find_package
-# against the engine installed from build/release.
+# mde as an add_subdirectory subproject; the example strategy projects built with find_package
+# against the engine installed from build/release (replay_top_of_book without Boost and OpenSSL;
+# live_top_of_book run for 2 s against the installed `mde sim`).
 embedding_tests() {
   local tmp
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/mde-test.XXXXXX")
@@ -131,8 +133,9 @@ int main() { return static_cast<int>(mde::InstrumentRegistry{}.size()); }' |
     "${CXX:-g++}" -x c++ - -o "$tmp/pc_example" $(cat "$tmp/pc_flags")
   "$tmp/pc_example"
   local example=$src/examples/replay_top_of_book
-  cmake -S "$example" -B "$tmp/example" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+  # A replay-only project needs neither Boost nor OpenSSL, even from a package with the live layer.
+  cmake -S "$example" -B "$tmp/example" -G Ninja -DCMAKE_BUILD_TYPE=Release --no-warn-unused-cli \
+    -DCMAKE_PREFIX_PATH="$tmp/prefix" "${off[@]}" >/dev/null
   cmake --build "$tmp/example" -j "$JOBS"
   local sample=$src/tests/data/samples/coinone_sample.jsonl
   "$tmp/prefix/bin/mde" capture convert "$sample" "$tmp/sample.mdecap" >/dev/null
@@ -140,19 +143,48 @@ int main() { return static_cast<int>(mde::InstrumentRegistry{}.size()); }' |
     "$tmp/example/replay_top_of_book" "$input" | tee "$tmp/top.out"
     diff -u "$example/coinone_sample.expected" "$tmp/top.out"
   done
+
+  log "the live example project against the installed package and the installed mde sim"
+  cmake -S "$src/examples/live_top_of_book" -B "$tmp/live_example" -G Ninja \
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+  cmake --build "$tmp/live_example" -j "$JOBS"
+  PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig" pkg-config --cflags --libs mde-live >"$tmp/pc_live_flags"
+  "${CXX:-g++}" "$src/examples/live_top_of_book/main.cpp" -o "$tmp/pc_live_example" \
+    $(cat "$tmp/pc_live_flags")  # the same program without CMake: links through mde-live.pc
+  local sim_pid
+  "$tmp/prefix/bin/mde" sim --listen 127.0.0.1:0 --cert-dir "$tmp/sim-cert" \
+    >"$tmp/sim.out" 2>"$tmp/sim.err" &
+  sim_pid=$!
+  trap "kill $sim_pid 2>/dev/null; rm -rf '$tmp'" EXIT  # the simulator stops, also on failure
+  local deadline=$((SECONDS + 10))
+  until grep -qs '^CA file' "$tmp/sim.out"; do
+    if [ $SECONDS -ge $deadline ] || ! kill -0 "$sim_pid" 2>/dev/null; then
+      echo "mde sim printed no URL and CA file" >&2; cat "$tmp/sim.err" >&2; exit 1
+    fi
+    sleep 0.1
+  done
+  "$tmp/live_example/live_top_of_book" "$(awk '/^coinone public/ {print $3}' "$tmp/sim.out")" \
+    "$(awk '/^CA file/ {print $3}' "$tmp/sim.out")" --market XRP-KRW --seconds 2 |
+    tee "$tmp/live_top.out"
+  grep -qE '^XRP-KRW bid [0-9.]+ x [0-9.]+ ask [0-9.]+ x [0-9.]+ live$' "$tmp/live_top.out"
+  kill "$sim_pid"
+  wait "$sim_pid"  # exit 0 on SIGTERM
   rm -rf "$tmp"
   trap - EXIT
 }
 
-# check_umbrella_header <include dir>: every installed public header is in <mde/mde.hpp>.
+# check_umbrella_header <include dir>: every installed public header is in <mde/mde.hpp> (the
+# replay layers) or <mde/live.hpp> (the live layer, installed with it).
 check_umbrella_header() {
-  local missing=0 h
+  local missing=0 h umbrellas=("$1/mde/mde.hpp")
+  [ -f "$1/mde/live.hpp" ] && umbrellas+=("$1/mde/live.hpp")
   while IFS= read -r h; do
-    if ! grep -qF "#include \"$h\"" "$1/mde/mde.hpp"; then
-      echo "tools/runtime/include/mde/mde.hpp does not include the public header $h" >&2
+    if ! grep -qF "#include \"$h\"" "${umbrellas[@]}"; then
+      echo "the public header $h is in neither tools/runtime/include/mde/mde.hpp nor" \
+           "tools/runtime/live/include/mde/live.hpp" >&2
       missing=1
     fi
-  done < <(cd "$1" && find mde -name '*.hpp' ! -path mde/mde.hpp | sort)
+  done < <(cd "$1" && find mde -name '*.hpp' ! -path mde/mde.hpp ! -path mde/live.hpp | sort)
   [ "$missing" = 0 ]
 }
 
@@ -201,5 +233,5 @@ case "${1:-}" in
   test) test_all ;;
   bench) bench ;;
   deps) deps ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
 esac

@@ -1,7 +1,8 @@
-// <mde/mde.hpp>: the engine's whole public API in one include, for strategy projects that link
-// mde::mde (see README, "Embedding"). Each layer's headers can also be included one by one.
+// <mde/mde.hpp>: the engine's whole replay API in one include, for strategy projects that link
+// mde::mde (see README, "Embedding"). Each layer's headers can also be included one by one. It
+// needs neither Boost nor OpenSSL; the live layer (mde::live_runtime) is <mde/live.hpp>.
 //
-// Kept complete by ./build.sh test, which fails when a public header is missing here.
+// Kept complete by ./build.sh test, which fails when an installed header is in neither umbrella.
 #pragma once
 
 // core/

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs each decoder fuzzer (Coinone, then BTSE) for a bounded time; exits non-zero on any crash,
-# sanitizer report, timeout or broken invariant (libFuzzer's own exit status).
+# Runs each decoder fuzzer (Coinone and BTSE, side by side: one core each) for a bounded time;
+# exits non-zero on any crash, sanitizer report, timeout or broken invariant (libFuzzer's own exit
+# status).
 #   tests/fuzz/run.sh <build-dir> <seconds-per-fuzzer>
 # The build dir must be configured with CXX=clang++ -DMDE_FUZZ=ON (see tests/fuzz/CMakeLists.txt).
 # The seed corpus is generated here from the golden frames in tests/data/*.jsonl (one file per
@@ -9,7 +10,7 @@
 set -euo pipefail
 
 if [ $# -ne 2 ]; then
-  sed -n '2,9p' "$0" >&2
+  sed -n '2,10p' "$0" >&2
   exit 2
 fi
 build=$1
@@ -46,29 +47,46 @@ if [ "$count" -eq 0 ]; then
 fi
 echo "run.sh: $count seed frames; fuzzing each decoder for ${seconds}s"
 
-for entry in $fuzzers; do
-  name=${entry%%:*}
-  dict=${entry#*:}
-  fuzzer="$build/tests/fuzz/$name"
-  corpus="$work/$name/corpus"
-  artifacts="$work/$name/artifacts"
-  log="$work/$name/fuzz.log"
+# fuzz_one <fuzzer name> <dict>: one bounded run; its exit status is libFuzzer's.
+fuzz_one() {
+  local name=$1 dict=$2
+  local fuzzer="$build/tests/fuzz/$name"
+  local corpus="$work/$name/corpus" artifacts="$work/$name/artifacts"
+  local log="$work/$name/fuzz.log"
   mkdir -p "$corpus" "$artifacts"
-  echo "run.sh: $name"
   # -timeout: one input taking longer than 10 s is a hang, reported like a crash.
-  status=0
   "$fuzzer" "$corpus" "$seeds" \
     -max_len=4096 -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -dict="$here/$dict" -use_value_profile=1 \
-    -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1 || status=$?
+    -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1
+}
+
+# Each fuzzer is one process on one core: they run side by side, then each reports in turn.
+pids=()
+for entry in $fuzzers; do
+  fuzz_one "${entry%%:*}" "${entry#*:}" &
+  pids+=($!)
+done
+failed=0
+i=0
+for entry in $fuzzers; do
+  name=${entry%%:*}
+  status=0
+  wait "${pids[$i]}" || status=$?
+  i=$((i + 1))
+  log="$work/$name/fuzz.log"
+  artifacts="$work/$name/artifacts"
+  echo "run.sh: $name"
   # The progress lines run to thousands; keep them in the log and show the summary.
   grep -E '^(INFO: Seed|#[0-9]+ +DONE|Done |stat::)' "$log" || true
   if [ "$status" -ne 0 ]; then
     tail -n 60 "$log" >&2
     echo "run.sh: $name failed (exit $status); reproducers in $artifacts/:" >&2
     ls -l "$artifacts" >&2 || true
-    echo "reproduce with: $fuzzer <file>" >&2
-    exit "$status"
+    echo "reproduce with: $build/tests/fuzz/$name <file>" >&2
+    failed=$status
+    continue
   fi
   echo "run.sh: $name: no crash in ${seconds}s"
 done
+exit "$failed"

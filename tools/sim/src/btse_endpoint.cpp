@@ -518,13 +518,15 @@ bool BtseEndpoint::render(const MarketFrame& frame, std::string& out) {
 Route btse_oss_route(const BtseMarketFeed& feed) {
   return {"/ws/oss/spot", [&feed](const UpgradeRequest&) {
             return std::make_unique<BtseEndpoint>(feed, BtsePath::oss);
-          }};
+          },
+          Venue::btse};
 }
 
 Route btse_main_route(const BtseMarketFeed& feed) {
   return {"/ws/spot", [&feed](const UpgradeRequest&) {
             return std::make_unique<BtseEndpoint>(feed, BtsePath::main);
-          }};
+          },
+          Venue::btse};
 }
 
 }  // namespace mde::sim

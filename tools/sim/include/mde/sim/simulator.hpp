@@ -21,7 +21,9 @@
 // request, WebSocket accept, read loop, write queue). The market source ticks every millisecond
 // and produces `rate` frames per second (deterministic per seed), each sent to the connections
 // subscribed to its (channel, market) in their format. A connection whose unsent backlog passes
-// kMaxBacklog frames is closed (counted in `slow_closes`) rather than buffered without bound.
+// `max_backlog` frames is closed (counted in `slow_closes`) rather than buffered without bound:
+// a BTSE one with close code 1007 ("User message buffer is full", as the venue does), its unsent
+// frames discarded; a Coinone one (the venue documents nothing) by dropping the socket.
 // The 21st simultaneous connection from one address is closed with code 4290, as the venue does.
 // `record_path` records every frame queued for a connection (FrameRecorder, its own writer
 // thread); fast_source / batch_writes / send_stamps / max_frames / market_paused are the load-test
@@ -50,6 +52,9 @@ namespace mde::sim {
 inline constexpr std::string_view kSimDemoAccessToken = "00000000-demo-4000-8000-acce55000000";
 inline constexpr std::string_view kSimDemoSecretKey = "00000000-demo-4000-8000-5ec2e7000000";
 
+// The default limit of a connection's unsent frames (SimOptions::max_backlog).
+inline constexpr std::size_t kSimMaxBacklog = std::size_t{1} << 16;
+
 struct SimOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;             // 0: pick a free port (see port())
@@ -60,6 +65,7 @@ struct SimOptions {
   bool resume_on_subscribe = false;   // with market_paused: the first subscription resumes it
   std::filesystem::path cert_dir{};   // where the certificate is made or found (required)
   std::uint32_t max_connections_per_address = 20;
+  std::size_t max_backlog = kSimMaxBacklog;   // unsent frames a connection may have queued
   // Coinone private (`/v1/private`): the account whose signature it accepts (the documented demo
   // account by default: coinone_private.hpp) and how many MYORDER/MYASSET events a second its
   // scripted own orders produce.
@@ -120,8 +126,6 @@ struct SimStats {
 
 class Simulator {
  public:
-  static constexpr std::size_t kMaxBacklog = 1 << 16;
-
   // Makes or reuses the certificate, binds the listening socket. Throws on failure.
   explicit Simulator(SimOptions options);
   ~Simulator();

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "mde/sim/coinone_endpoint.hpp"
+#include "toml_source_error.hpp"
 
 namespace mde::sim {
 namespace {
@@ -28,23 +29,7 @@ constexpr std::array<std::pair<std::string_view, ScriptStepKind>, 6> kSteps{{
 }};
 
 // Errors say where: "<source>:<line>:<column>: order[<n>].<key>: <what>".
-class ScriptError {
- public:
-  explicit ScriptError(std::string_view source) : source_(source) {}
-  [[noreturn]] void fail(const toml::node* at, std::string_view where,
-                         std::string_view what) const {
-    std::ostringstream out;
-    out << source_;
-    if (at != nullptr && at->source().begin.line != 0) {
-      out << ':' << at->source().begin.line << ':' << at->source().begin.column;
-    }
-    out << ": " << where << ": " << what;
-    throw std::runtime_error(out.str());
-  }
-
- private:
-  std::string source_;
-};
+using ScriptError = TomlSourceError;
 
 // "812.5" -> 81'250'000'000 (1e-8 units); false for anything but digits with an optional point
 // and at most 8 decimals, or a value too large.

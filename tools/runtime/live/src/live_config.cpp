@@ -10,27 +10,12 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "toml_source_error.hpp"
 namespace mde {
 namespace {
 
 // Errors name the file, the line and the key, and never quote a value that could be a secret.
-class ConfigError {
- public:
-  explicit ConfigError(std::string_view source) : source_(source) {}
-
-  [[noreturn]] void fail(const toml::node* at, std::string_view where, std::string_view what) const {
-    std::ostringstream out;
-    out << source_;
-    if (at != nullptr && at->source().begin.line != 0) {
-      out << ':' << at->source().begin.line << ':' << at->source().begin.column;
-    }
-    out << ": " << where << ": " << what;
-    throw std::runtime_error(out.str());
-  }
-
- private:
-  std::string source_;
-};
+using ConfigError = TomlSourceError;
 
 // Refuses keys a table may not have: a typo must not silently fall back to a default.
 void check_keys(const toml::table& table, std::initializer_list<std::string_view> allowed,

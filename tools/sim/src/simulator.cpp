@@ -185,7 +185,7 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
 
   // Queues one text frame; closes the connection when the client falls too far behind.
   void send(std::string frame) {
-    if (!open_ || close_code_ == 1007) return;  // a full buffer's close: nothing more is queued
+    if (!open_ || close_code_ != 0) return;  // closing: no frame is queued after the decision
     if (outbox_.size() >= sim_.options.max_backlog) {
       sim_.stats.slow_closes.fetch_add(1, std::memory_order_relaxed);
       if (route_venue_ == Venue::btse) return buffer_full_close();
@@ -217,19 +217,18 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
   }
 
   // A close frame with `code` after whatever is queued (the venue's 4290 / 4280).
+  void close_with(std::uint16_t code) {
+    if (!open_ || close_code_ != 0) return;
+    close_code_ = code;
+    if (outbox_.empty()) start_close();  // else on_write starts it once the outbox drained
+  }
+
   // BTSE's answer to a client that cannot keep up (protocols.md B2, "Full buffer"): the unsent
   // frames are discarded (those a write has in flight stay until it completes), then the socket
   // closes with 1007 once that write is done.
   void buffer_full_close() {
     outbox_.erase(outbox_.begin() + static_cast<std::ptrdiff_t>(in_flight_), outbox_.end());
-    close_code_ = 0;  // a close already pending (4290, a fault) gives way to this one
     close_with(1007);
-  }
-
-  void close_with(std::uint16_t code) {
-    if (!open_ || close_code_ != 0) return;
-    close_code_ = code;
-    if (outbox_.empty()) start_close();  // else on_write starts it once the outbox drained
   }
 
  private:

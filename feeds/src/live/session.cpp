@@ -93,7 +93,7 @@ const char* to_string(SessionStage stage) noexcept {
 // started on (a Connection), so an abandoned stream lives until its last operation completed.
 struct LiveSession::Impl {
   Impl(asio::io_context& io_context, SessionQueue& queue, InstrumentRegistry& registry_ref,
-       SessionOptions o, const std::atomic<bool>* stop)
+       SessionOptions o)
       : io(io_context),
         registry(registry_ref),
         options(std::move(o)),
@@ -106,7 +106,7 @@ struct LiveSession::Impl {
         frame(options.max_frame_bytes),
         decoder(registry_ref, {.add_unknown_instruments = true,
                            .max_frame_bytes = options.max_frame_bytes}),
-        publisher(queue, PublishOptions{}, stop),
+        publisher(queue, PublishOptions{}),  // a wait for room always ends: nothing read is lost
         rng(options.jitter_seed),
         protocol(make_venue_protocol(options)),
         sink(publisher, registry_ref, stats, protocol->ack_error_code()) {}
@@ -477,8 +477,8 @@ struct LiveSession::Impl {
 };
 
 LiveSession::LiveSession(asio::io_context& io, SessionQueue& queue, InstrumentRegistry& registry,
-                         SessionOptions options, const std::atomic<bool>* stop)
-    : impl_(std::make_unique<Impl>(io, queue, registry, std::move(options), stop)) {}
+                         SessionOptions options)
+    : impl_(std::make_unique<Impl>(io, queue, registry, std::move(options))) {}
 
 LiveSession::~LiveSession() = default;
 

@@ -179,10 +179,10 @@ struct SessionStats {
 class LiveSession {
  public:
   // Builds the TLS context (loads the CA file) and the decoder; throws std::runtime_error on a
-  // bad option. `queue`, `registry` and `io` must outlive the session; `stop` (may be null) ends
-  // a wait for queue room.
+  // bad option. `queue`, `registry` and `io` must outlive the session. A read frame is always
+  // handed over whole: a wait for queue room ends only when the consumer makes room.
   LiveSession(boost::asio::io_context& io, SessionQueue& queue, InstrumentRegistry& registry,
-              SessionOptions options, const std::atomic<bool>* stop = nullptr);
+              SessionOptions options);
   ~LiveSession();
   LiveSession(const LiveSession&) = delete;
   LiveSession& operator=(const LiveSession&) = delete;

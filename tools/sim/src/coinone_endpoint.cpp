@@ -238,8 +238,9 @@ void CoinoneEndpoint::on_request(std::string_view request, const CoinoneMarketFe
     return error(160012, "Invalid Topic");  // after the SUBSCRIBED, as the venue does
   }
   auto& subs = state_->subscriptions;
-  const auto same = [&](const State::Subscription& s) {
-    return s.channel == channel && s.target == market;
+  // The binding is captured by a name of its own: clang 14 cannot capture structured bindings.
+  const auto same = [&, wanted = channel](const State::Subscription& s) {
+    return s.channel == wanted && s.target == market;
   };
   subs.erase(std::remove_if(subs.begin(), subs.end(), same), subs.end());
   if (!subscribe) {

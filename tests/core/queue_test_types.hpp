@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "mde/core/sanitizers.hpp"
+
 namespace mde::test {
 
 struct Counted {
@@ -53,14 +55,8 @@ static_assert(sizeof(Wide) == 2112);
 
 // Two-thread stress sizes: large enough to hit every wrap and full/empty race many times, small
 // enough to stay well under a second per test under ThreadSanitizer.
-#if defined(__SANITIZE_THREAD__)
+#ifdef MDE_TSAN
 inline constexpr std::uint64_t kStressItems = 200'000;
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-inline constexpr std::uint64_t kStressItems = 200'000;
-#else
-inline constexpr std::uint64_t kStressItems = 2'000'000;
-#endif
 #else
 inline constexpr std::uint64_t kStressItems = 2'000'000;
 #endif

@@ -12,6 +12,7 @@
 
 #include "capture_fixture.hpp"
 #include "mde/core/clock.hpp"
+#include "mde/core/sanitizers.hpp"
 #include "mde/feeds/capture/capture_reader.hpp"
 #include "mde/feeds/capture/capture_writer.hpp"
 #include "mde/runtime/replay_runtime.hpp"
@@ -86,7 +87,7 @@ RunResult replay_files(const std::vector<std::string>& paths, RunOptions options
 // The frame count of a bulk replay: a quarter under ThreadSanitizer, which checks the threads'
 // hand-offs (the same at any volume) while it runs the engine many times slower.
 constexpr std::uint64_t bulk(std::uint64_t frames) {
-#if defined(__SANITIZE_THREAD__)
+#ifdef MDE_TSAN
   return frames / 4;
 #else
   return frames;

@@ -24,15 +24,8 @@
 #include <readerwriterqueue/readerwriterqueue.h>
 
 #include "mde/core/idle_strategy.hpp"
+#include "mde/core/sanitizers.hpp"
 #include "mde/core/spsc_ring.hpp"
-
-#if defined(__SANITIZE_THREAD__)
-#define MDE_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define MDE_TSAN 1
-#endif
-#endif
 
 namespace mde {
 

@@ -18,6 +18,7 @@
 #include "mde/core/latency_histogram.hpp"
 #include "mde/core/send_stamps.hpp"
 #include "mde/core/spsc_byte_ring.hpp"
+#include "mde/core/sanitizers.hpp"
 #include "mde/core/spsc_ring.hpp"
 #include "mde/core/timestamp.hpp"
 #include "mde/core/venue.hpp"

@@ -519,14 +519,14 @@ Route btse_oss_route(const BtseMarketFeed& feed) {
   return {"/ws/oss/spot", [&feed](const UpgradeRequest&) {
             return std::make_unique<BtseEndpoint>(feed, BtsePath::oss);
           },
-          Venue::btse};
+          Venue::btse, /*offers_deflate=*/true};
 }
 
 Route btse_main_route(const BtseMarketFeed& feed) {
   return {"/ws/spot", [&feed](const UpgradeRequest&) {
             return std::make_unique<BtseEndpoint>(feed, BtsePath::main);
           },
-          Venue::btse};
+          Venue::btse, /*offers_deflate=*/true};
 }
 
 }  // namespace mde::sim

@@ -281,8 +281,15 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
     t.idle_timeout = websocket::stream_base::none();
     t.keep_alive_pings = false;  // the venue sends no pings: keepalive is the client's job
     ws_.set_option(t);
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+    if (route->offers_deflate) {
+      websocket::permessage_deflate deflate;
+      deflate.server_enable = true;  // only when the client's upgrade request offers it
+      ws_.set_option(deflate);
+    }
+    // Beast adds the negotiated extension before decorating: what the client got is seen here.
+    ws_.set_option(websocket::stream_base::decorator([this](websocket::response_type& res) {
       res.set(http::field::server, "mde-sim");
+      deflate_ = res.count(http::field::sec_websocket_extensions) != 0;
     }));
     ws_.async_accept(request_, beast::bind_front_handler(&ServerSession::on_accept,
                                                          shared_from_this()));
@@ -295,6 +302,7 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
     ws_.text(true);
     sim_.stats.connections.fetch_add(1, std::memory_order_relaxed);
     sim_.stats.open_connections.fetch_add(1, std::memory_order_relaxed);
+    if (deflate_) sim_.stats.deflate_connections.fetch_add(1, std::memory_order_relaxed);
     sim_.sessions.push_back(weak_from_this());
     if (++sim_.per_address[address_] > sim_.options.max_connections_per_address) {
       sim_.stats.limit_closes.fetch_add(1, std::memory_order_relaxed);
@@ -422,6 +430,7 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
   std::uint32_t id_ = 0;          // the connection id its frames are recorded under
   Venue route_venue_ = Venue::unknown;
   bool open_ = false;
+  bool deflate_ = false;  // permessage-deflate negotiated: Beast compresses what it writes
 };
 
 void Server::do_accept() {

@@ -68,6 +68,9 @@ struct Route {
   std::string path;
   std::function<std::unique_ptr<EndpointConnection>(const UpgradeRequest&)> open;
   Venue venue = Venue::unknown;  // recorded with each frame sent (--record)
+  // permessage-deflate when the client offers it (BTSE: protocols.md B2 "Compression"); never
+  // negotiated when false (Coinone, A1).
+  bool offers_deflate = false;
 };
 
 }  // namespace mde::sim

@@ -24,7 +24,7 @@ JOBS=${MDE_JOBS:-$(nproc)}
 NATIVE=$([ "${MDE_PORTABLE:-0}" = 1 ] && echo OFF || echo ON)
 
 # Sanitizer builds: -O1 keeps reports exact and the tests quick, -g1 keeps file:line in them; both
-# halve the compile of the Beast/OpenSSL translation units against -O2 -g (docs/PERFORMANCE.md).
+# halve the compile of the Beast/OpenSSL translation units against -O2 -g.
 SANITIZER_OPT="-O1 -g1"
 # ... and they compile with clang (installed for the fuzzers anyway): it builds the instrumented
 # Beast/OpenSSL code in about half GCC's time, and its -Werror warnings add to GCC's from the

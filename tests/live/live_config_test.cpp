@@ -20,6 +20,7 @@ record = "live.mdecap"
 
 [tls]
 ca_file = "/tmp/sim/ca.pem"
+tls13 = true
 
 [timers]
 ping_interval_ms = 20000
@@ -71,6 +72,7 @@ TEST(LiveConfig, AFileDescribesRuntimeTlsTimersAndEverySession) {
   EXPECT_EQ(a.endpoint.target, "/");
   EXPECT_EQ(a.tls.ca_file, "/tmp/sim/ca.pem");
   EXPECT_FALSE(a.tls.insecure_skip_verify);
+  EXPECT_TRUE(a.tls.tls13);
   EXPECT_EQ(a.timers.silence_timeout, std::chrono::milliseconds(5000));
   ASSERT_EQ(a.subscriptions.size(), 3u);
   EXPECT_EQ(a.subscriptions[0].channel, Channel::book);

@@ -50,6 +50,23 @@ TEST_F(LiveCoinone, SessionsOnTwoIoThreadsBothFeedTheOneEngine) {
   EXPECT_EQ(recorder_.connected.load(), 2u);
 }
 
+TEST_F(LiveCoinone, TlsIsCappedAt12UnlessTls13IsAllowedAndBothDeliver) {
+  live::SessionOptions capped = session({{Channel::book, "XRP", "KRW", kShort}});
+  live::SessionOptions modern = session({{Channel::book, "BTC", "KRW", kShort}});
+  modern.tls.tls13 = true;
+  runtime().add_session(std::move(capped));
+  runtime().start();
+  const InstrumentRegistry& reg = runtime().registry();
+  ASSERT_TRUE(wait_until([&] { return recorder_.books_of(reg, "XRP-KRW") >= 2; }));
+  EXPECT_EQ(sim_->stats().tls13_handshakes.load(), 0u);  // the default: TLS 1.2
+  runtime().stop();
+  runtime_.reset();
+  runtime().add_session(std::move(modern));
+  runtime().start();
+  ASSERT_TRUE(wait_until([&] { return recorder_.books_of(runtime().registry(), "BTC-KRW") >= 2; }));
+  EXPECT_EQ(sim_->stats().tls13_handshakes.load(), 1u);
+}
+
 TEST_F(LiveCoinone, BooksAndTradesArriveInShortAndInDefaultAndDecode) {
   runtime().add_session(session({{Channel::book, "XRP", "KRW", kShort},
                                  {Channel::trade, "XRP", "KRW", kShort},

@@ -23,4 +23,11 @@ struct AllocationCounts {
 // Counts since program start.
 [[nodiscard]] AllocationCounts allocation_counts() noexcept;
 
+// Allocations (both kinds) made since program start by the live threads whose name
+// (pthread_setname_np, /proc/self/task/TID/comm) is `name`, e.g. "mde-io": a process whose other
+// threads allocate freely (an in-process simulator) can still prove that one thread does not.
+// Each thread is counted from its first allocation; at most 256 threads per program are tracked
+// (later ones go uncounted here, but always in allocation_counts()). Setup only: allocates.
+[[nodiscard]] std::uint64_t allocations_by_threads_named(const char* name);
+
 }  // namespace mde::test

@@ -140,6 +140,7 @@ struct LiveSession::Impl {
     Stream* s = &c->ws;
     beast::error_code ignored;
     beast::get_lowest_layer(*s).socket().set_option(tcp::no_delay(true), ignored);
+    keep_record_buffers(s->next_layer().native_handle());
     if (!configure_peer_verification(s->next_layer().native_handle(), options.endpoint.host,
                                      options.tls.insecure_skip_verify)) {
       return fail(gen, SessionStage::tls_handshake);

@@ -14,6 +14,12 @@ namespace mde::live {
 // when insecure_skip_verify is set (the only way to turn it off).
 [[nodiscard]] boost::asio::ssl::context make_client_tls_context(const TlsOptions& options);
 
+// Asio sets SSL_MODE_RELEASE_BUFFERS on every connection it makes (memory for idle ones). A feed
+// is never idle: with it, OpenSSL frees the 16 KiB record buffer whenever a read drains it and
+// mallocs it again for the next record, an allocation per record on the hot path. This clears
+// it on `ssl` (tests/live/live_allocation_test.cpp proves the read path then never allocates).
+void keep_record_buffers(SSL* ssl) noexcept;
+
 // Sets SNI (for names, not IP literals) and what the certificate must match: the DNS name, or
 // the IP address in its subjectAltName. False when OpenSSL refused a setting.
 [[nodiscard]] bool configure_peer_verification(SSL* ssl, const std::string& host,

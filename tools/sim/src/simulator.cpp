@@ -244,6 +244,9 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
       sim_.stats.tls_failures.fetch_add(1, std::memory_order_relaxed);
       return;
     }
+    if (SSL_version(ws_.next_layer().native_handle()) == TLS1_3_VERSION) {
+      sim_.stats.tls13_handshakes.fetch_add(1, std::memory_order_relaxed);
+    }
     http::async_read(ws_.next_layer(), buffer_, request_,
                      beast::bind_front_handler(&ServerSession::on_upgrade_request,
                                                shared_from_this()));

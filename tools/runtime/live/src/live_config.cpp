@@ -290,9 +290,10 @@ LiveConfig read_config(const toml::table& root, const EnvLookup& env, const Conf
   }
   live::TlsOptions tls;
   if (const toml::table* t = subtable(root, "tls", "config", err)) {
-    check_keys(*t, {"ca_file", "insecure_skip_verify"}, "tls", err);
+    check_keys(*t, {"ca_file", "insecure_skip_verify", "tls13"}, "tls", err);
     tls.ca_file = get_string(*t, "ca_file", "tls", err).value_or("");
     tls.insecure_skip_verify = get_bool(*t, "insecure_skip_verify", "tls", err).value_or(false);
+    tls.tls13 = get_bool(*t, "tls13", "tls", err).value_or(false);
   }
   live::SessionTimers timers;
   if (const toml::table* t = subtable(root, "timers", "config", err)) read_timers(*t, timers, "timers", err);

@@ -106,6 +106,7 @@ struct SimStats {
   std::atomic<std::uint64_t> open_connections{0};
   std::atomic<std::uint64_t> tls_failures{0};    // handshakes that failed (e.g. untrusted cert)
   std::atomic<std::uint64_t> deflate_connections{0};  // sessions that negotiated permessage-deflate
+  std::atomic<std::uint64_t> tls13_handshakes{0};     // TLS handshakes that chose TLS 1.3
   std::atomic<std::uint64_t> requests{0};
   std::atomic<std::uint64_t> subscribes{0};      // successful SUBSCRIBE requests
   std::atomic<std::uint64_t> pings{0};

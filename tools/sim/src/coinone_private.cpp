@@ -570,7 +570,8 @@ Route coinone_private_route(CoinonePrivateFeed& feed, coinone::Credentials accou
                                                 up.header(coinone::kSignatureHeader), account);
             return std::make_unique<CoinonePrivateConnection>(
                 feed, coinone_connected_frame(seed, ++*counter), ok);
-          }};
+          },
+          Venue::coinone};
 }
 
 }  // namespace mde::sim

@@ -7,7 +7,7 @@
 //                            [--to 600000]
 //   live_path_bench jitter   [--seconds 5] [--io-cpu N] [--core-cpu N]
 //   common: [--io-cpu N] [--core-cpu N] [--sim-cpu N] [--sim-nice 0..19] [--busy-spin]
-//           [--book-every 4]
+//           [--book-every 4] [--tls13] (the session may use TLS 1.3; default TLS 1.2)
 //
 // latency: one Coinone connection (XRP ORDERBOOK + TRADE, one book every `book-every` frames) at
 // a fixed rate; prints read -> callback (EventHeader::receive_ns, stamped by the session's read
@@ -52,6 +52,7 @@ struct Args {
   std::uint32_t from = 100'000, step = 50'000, to = 600'000;
   int io_cpu = -1, core_cpu = -1, sim_cpu = -1, sim_nice = 0;
   bool busy_spin = false;
+  bool tls13 = false;
   std::uint32_t book_every = 4;
 };
 
@@ -135,6 +136,7 @@ RunResult run_once(const Args& a, std::uint32_t rate, bool short_format, BenchSt
   live::SessionOptions o;
   o.endpoint = live::parse_wss_url(sim.coinone_public_url());
   o.tls.ca_file = sim.ca_file().string();
+  o.tls.tls13 = a.tls13;
   const auto wire = short_format ? coinone::WireFormat::short_format
                                  : coinone::WireFormat::default_format;
   o.subscriptions = {{Channel::book, "XRP", "KRW", wire}, {Channel::trade, "XRP", "KRW", wire}};
@@ -183,9 +185,9 @@ void print_setup(const Args& a) {
     std::printf("machine: %u CPUs, load average %.2f %.2f %.2f\n",
                 std::thread::hardware_concurrency(), load[0], load[1], load[2]);
   }
-  std::printf("threads: io cpu %d, core cpu %d (%s), simulator cpu %d nice %d (-1: unpinned)\n",
+  std::printf("threads: io cpu %d, core cpu %d (%s), simulator cpu %d nice %d (-1: unpinned); %s\n",
               a.io_cpu, a.core_cpu, a.busy_spin ? "busy-spin" : "spin-then-yield", a.sim_cpu,
-              a.sim_nice);
+              a.sim_nice, a.tls13 ? "TLS 1.3 allowed" : "TLS 1.2");
 }
 
 // Both CPUs probed at once (the benchmark's two client threads are busy at the same time too).
@@ -267,6 +269,7 @@ bool parse(int argc, char** argv, Args& a) {
       return true;
     };
     if (k == "--busy-spin") a.busy_spin = true;
+    else if (k == "--tls13") a.tls13 = true;
     else if (k == "--rate") { if (!num(a.rate)) return false; }
     else if (k == "--seconds") { if (!num(a.seconds)) return false; }
     else if (k == "--from") { if (!num(a.from)) return false; }

@@ -5,11 +5,12 @@
 // from the caller), then the feeds without sockets, then the whole simulator over TLS.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -73,11 +74,32 @@ std::string string_of(std::string_view text, std::string_view long_key,
   return {};
 }
 
-// The frame with every venue time and time-derived id blanked: what must not depend on the clock.
+// The frame with every venue time and time-derived id blanked (the value, quoted or not, of these
+// keys when it is digits): what must not depend on the clock.
 std::string without_times(std::string_view text) {
-  static const std::regex kTimes(
-      R"re("(timestamp|t|id|i|ts|order_timestamp|ot|executed_timestamp|et)":"?[0-9]+"?)re");
-  return std::regex_replace(std::string(text), kTimes, "\"$1\":#");
+  static constexpr std::string_view kKeys[] = {"timestamp", "t",  "id", "i", "ts", "order_timestamp",
+                                               "ot", "executed_timestamp", "et"};
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t end = text[i] == '"' ? text.find('"', i + 1) : std::string_view::npos;
+    if (end == std::string_view::npos || end + 1 == text.size() || text[end + 1] != ':') {
+      out += text[i++];
+      continue;
+    }
+    const std::string_view key = text.substr(i + 1, end - i - 1);
+    out.append(text.substr(i, end + 2 - i));  // "key":
+    i = end + 2;
+    if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) continue;
+    std::size_t j = i + (i < text.size() && text[i] == '"' ? 1 : 0);
+    const std::size_t digits = j;
+    while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
+    if (j == digits) continue;  // null, "LIMIT", ...
+    if (text[i] == '"' && j < text.size() && text[j] == '"') ++j;
+    out += '#';
+    i = j;
+  }
+  return out;
 }
 
 bool near_ms(std::int64_t ms, std::int64_t now_ns) {

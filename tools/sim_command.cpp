@@ -131,6 +131,15 @@ Command add_sim(CLI::App& app) {
   cmd->add_option("--rate", options->rate, "Market frames per second over all markets")
       ->check(CLI::Range(std::uint32_t{1}, std::uint32_t{10'000'000}))
       ->capture_default_str();
+  cmd->add_option_function<std::string>(
+         "--clock",
+         [options](const std::string& v) {
+           options->clock = v == "fixed" ? sim::SimClock::fixed : sim::SimClock::wall;
+         },
+         "What frames' timestamps and time-derived ids follow: `wall` (default: the wall clock "
+         "when each frame is made, as a venue stamps them) or `fixed` (the generators' synthetic "
+         "clock from 2025-10-21T05:53:20Z: same seed and rate, same bytes)")
+      ->check(CLI::IsMember({"wall", "fixed"}));
   cmd->add_option("--private-rate", options->private_rate,
                   "Coinone private MYORDER/MYASSET events per second")
       ->check(CLI::Range(std::uint32_t{1}, std::uint32_t{100'000}))

@@ -232,7 +232,8 @@ TEST(SimBtseEndpoint, BookTopicsOnTheMainPathAreLeftOutOfTheAckAndNeverDelivered
 }
 
 TEST(SimBtseMarketFeed, TheSameSeedGivesTheSameFrames) {
-  BtseMarketFeed a(42), b(42), c(43);
+  BtseMarketFeed a(42, btse_markets(), SimClock::fixed), b(42, btse_markets(), SimClock::fixed),
+      c(43, btse_markets(), SimClock::fixed);
   bool differs = false;
   for (int i = 0; i < 500; ++i) {
     const std::string fa(a.next_frame().text);

@@ -106,7 +106,7 @@ TEST(SimCoinoneEndpoint, NonJsonGets160010AndPingGetsPong) {
 }
 
 TEST(SimCoinoneMarketFeed, TheSameSeedGivesTheSameFrames) {
-  CoinoneMarketFeed a(42), b(42), c(43);
+  CoinoneMarketFeed a(42, SimClock::fixed), b(42, SimClock::fixed), c(43, SimClock::fixed);
   bool differs = false;
   for (int i = 0; i < 500; ++i) {
     const std::string fa(a.next().text);

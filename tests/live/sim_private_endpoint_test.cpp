@@ -84,7 +84,8 @@ TEST(SimCoinonePrivate, TheScriptedFramesDecodeInBothFormatsAndCoverEveryStatus)
 }
 
 TEST(SimCoinonePrivate, TheFeedIsPacedAndDeterministicPerSeed) {
-  sim::CoinonePrivateFeed a(9, 1000, 10), b(9, 1000, 10);
+  sim::CoinonePrivateFeed a(9, 1000, 10, {}, sim::SimClock::fixed),
+      b(9, 1000, 10, {}, sim::SimClock::fixed);
   int yielded = 0;
   for (int i = 0; i < 1000; ++i) {
     const sim::MarketFrame fa = a.next_frame();

@@ -134,5 +134,12 @@ kill -TERM "$SIM_PID"; wait "$SIM_PID"; SIM_PID=""
 [ $? -ne 0 ] || fail "sim --fault 1:boom: accepted"
 expect_in fbad.err 'unknown fault "boom"' "sim --fault: a bad kind is named"
 
+# ---- mde sim --clock: the wall clock (default) or the generators' fixed one ------------------
+"$MDE" sim --help >simhelp.txt 2>&1
+expect_in simhelp.txt "--clock" "sim --help: lists --clock"
+"$MDE" sim --clock sundial >/dev/null 2>cbad.err
+[ $? -ne 0 ] || fail "sim --clock sundial: accepted"
+expect_in cbad.err "--clock: sundial not in {wall,fixed}" "sim --clock: a bad value is named"
+
 [ $FAILED -eq 0 ] && echo "live CLI: all checks passed"
 exit $((FAILED > 0))

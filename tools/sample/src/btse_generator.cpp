@@ -123,6 +123,7 @@ struct BtseGenerator::State {
   // ---- market dynamics
   std::int64_t gap_ns();
   std::int64_t exchange_ms(Market& mk);
+  void rebase(std::int64_t now_ns);
   int pick_market();
   std::int64_t random_size(const Market& mk, std::int64_t typical);
   bool chance(std::uint32_t ppm) { return rng.below(kMillion) < ppm; }
@@ -167,7 +168,9 @@ struct BtseGenerator::State {
   Rng rng;
   Out out;
   std::uint32_t connection = 0;
-  std::int64_t now;
+  std::int64_t now;           // the generator's own clock: paces the stream (gaps, pongs, resyncs)
+  std::int64_t stamp_ns = 0;  // next(now_ns): the venue times of this frame; 0: `now`
+  bool rebased = false;       // the trades from before the first next(now_ns) moved onto its clock
   BtseGenCounts counts;
   std::vector<Market> markets;
   int weight_total = 0;
@@ -258,11 +261,26 @@ std::int64_t BtseGenerator::State::gap_ns() {
   return rng.between(5 * kMs, 50 * kMs);
 }
 
-// The venue's clock: 1 to 5 ms behind our receive time, never backwards per market.
+// The venue's clock: 1 to 5 ms behind our receive time, or the time the caller produces the frame
+// at (the lag drawn all the same, so the content does not change); never backwards per market.
 std::int64_t BtseGenerator::State::exchange_ms(Market& mk) {
-  const std::int64_t ms = (now - rng.between(1 * kMs, 5 * kMs)) / kMs;
+  const std::int64_t lag = rng.between(1 * kMs, 5 * kMs);
+  const std::int64_t ms = (stamp_ns != 0 ? stamp_ns : now - lag) / kMs;
   mk.ts_ms = std::max(mk.ts_ms, ms);
   return mk.ts_ms;
+}
+
+// The first time the caller gives the time: the trades made so far (those from before the
+// subscription, which the first batch repeats) keep their spacing but move onto its clock, so
+// they stay just before it.
+void BtseGenerator::State::rebase(std::int64_t now_ns) {
+  if (rebased) return;
+  rebased = true;
+  const std::int64_t shift = now_ns / kMs - now / kMs;
+  for (Market& mk : markets) {
+    for (TradeRecord& t : mk.recent) t.ts_ms += shift;
+    mk.ts_ms += shift;
+  }
 }
 
 int BtseGenerator::State::pick_market() {
@@ -825,6 +843,17 @@ BtseGenerator::~BtseGenerator() = default;
 
 GenFrame BtseGenerator::next() {
   return state_->next();
+}
+
+GenFrame BtseGenerator::next(std::int64_t now_ns) {
+  if (now_ns <= 0) return next();
+  State& s = *state_;
+  s.rebase(now_ns);
+  s.stamp_ns = now_ns;
+  GenFrame f = s.next();
+  s.stamp_ns = 0;
+  f.receive_ns = now_ns;
+  return f;
 }
 
 const BtseGenCounts& BtseGenerator::counts() const noexcept {

@@ -127,6 +127,10 @@ struct CoinoneGenerator::State {
   // ---- time
   std::int64_t gap_ns();
   std::int64_t exchange_ms();
+  // The venue's clock in seconds (private frames): the caller's time when given one.
+  [[nodiscard]] std::int64_t venue_s() const noexcept {
+    return (stamp_ns != 0 ? stamp_ns : now) / 1'000'000'000;
+  }
   static std::uint64_t next_id(std::uint64_t last, std::int64_t ms) noexcept {
     const std::uint64_t candidate = static_cast<std::uint64_t>(ms) * 1000 + 1;
     return candidate > last ? candidate : last + 1;
@@ -177,7 +181,8 @@ struct CoinoneGenerator::State {
   Out* cur = &out;
   Out& w() { return *cur; }
   GenCounts counts;
-  std::int64_t now;
+  std::int64_t now;           // the generator's own clock: paces the stream (gaps, pongs)
+  std::int64_t stamp_ns = 0;  // next(now_ns): the venue times of this frame; 0: `now`
   std::uint32_t connection = kPublicConnection;
   std::vector<Market> markets;
   int market_weight_total = 0;
@@ -336,9 +341,11 @@ std::int64_t CoinoneGenerator::State::gap_ns() {
   return rng.between(5 * kMs, 50 * kMs);
 }
 
-// The venue's clock: 1 to 5 ms behind our receive time (network and gateway).
+// The venue's clock: 1 to 5 ms behind our receive time (network and gateway); or the time the
+// caller produces the frame at (the lag drawn all the same, so the content does not change).
 std::int64_t CoinoneGenerator::State::exchange_ms() {
-  return (now - rng.between(1 * kMs, 5 * kMs)) / kMs;
+  const std::int64_t lag = rng.between(1 * kMs, 5 * kMs);
+  return (stamp_ns != 0 ? stamp_ns : now - lag) / kMs;
 }
 
 int CoinoneGenerator::State::pick_market() {
@@ -652,7 +659,7 @@ void CoinoneGenerator::State::queue_assets(std::string_view type, int market, bo
   key(f, {"type", "t"});
   w().quoted(type);
   key(f, {"timestamp", "ts"});
-  w().put_u64(static_cast<std::uint64_t>(now / 1'000'000'000));
+  w().put_u64(static_cast<std::uint64_t>(venue_s()));
   // The documented but rarely seen correlation keys.
   if (o != nullptr && rng.per_mille(250)) {
     key(f, {"order_id", "oi"});
@@ -706,7 +713,7 @@ void CoinoneGenerator::State::place_order() {
     }
     o.bid = true;
   }
-  o.order_s = now / 1'000'000'000;
+  o.order_s = venue_s();
   uuid(o.id, ++order_seq, true);
   if (rng.per_mille(700)) uuid(o.client_id, 0, false);
   else o.client_id[0] = '\0';
@@ -778,7 +785,7 @@ void CoinoneGenerator::State::fill(std::size_t index) {
   }
   char trade_id[37];
   uuid(trade_id, ++trade_seq, true);
-  const std::int64_t ts = now / 1'000'000'000;
+  const std::int64_t ts = venue_s();
   OrderView v;
   v.trade_id = trade_id;
   v.is_maker = maker ? 1 : 0;
@@ -814,7 +821,7 @@ void CoinoneGenerator::State::cancel(std::size_t index) {
     coin.locked -= o.locked;
     coin.available += o.locked;
   }
-  const std::int64_t ts = now / 1'000'000'000;
+  const std::int64_t ts = venue_s();
   OrderView v;
   v.executed_qty = o.remaining;  // a cancel reports the cancelled quantity here
   v.remain_qty = 0;
@@ -837,7 +844,7 @@ void CoinoneGenerator::State::advance_order(std::size_t index) {
     v.order_price = o.price;
     v.order_qty = o.qty;
     v.order_s = o.order_s;
-    v.timestamp_s = now / 1'000'000'000;
+    v.timestamp_s = venue_s();
     emit_order_frame(o, "wait", v);
     queue_assets("order", o.market, o.bid, !o.bid, &o, nullptr);
     return;
@@ -928,6 +935,16 @@ CoinoneGenerator::~CoinoneGenerator() = default;
 
 GenFrame CoinoneGenerator::next() {
   GenFrame f = state_->next();
+  f.venue = Venue::coinone;
+  return f;
+}
+
+GenFrame CoinoneGenerator::next(std::int64_t now_ns) {
+  if (now_ns <= 0) return next();
+  state_->stamp_ns = now_ns;
+  GenFrame f = state_->next();
+  state_->stamp_ns = 0;
+  f.receive_ns = now_ns;
   f.venue = Venue::coinone;
   return f;
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "mde/core/clock.hpp"
 #include "mde/core/decimal.hpp"
 #include "mde/sample/btse_generator.hpp"
 #include "mde/sim/capture_frames.hpp"
@@ -118,13 +119,14 @@ struct BtseMarketFeed::State {
     bool cross_pending = false;
   };
 
-  State(std::uint64_t seed, std::vector<std::string> names)
+  State(std::uint64_t seed, std::vector<std::string> names, SimClock c)
       : generator(std::make_unique<sample::BtseGenerator>(
             sample::BtseGenOptions{.kind = sample::GenKind::book_heavy,
                                    .seed = seed,
                                    .markets = names,
                                    .resubscribe_ppm = 0,
-                                   .resync_after_fault = false})) {
+                                   .resync_after_fault = false})),
+        clock(c) {
     add_markets(std::move(names));
   }
   State(std::unique_ptr<CaptureFrames> c, std::vector<std::string> names)
@@ -147,8 +149,11 @@ struct BtseMarketFeed::State {
       markets.back().symbol = std::move(n);
     }
   }
-  // The next raw frame: the generator's (endless) or the capture's ("" at its end).
-  std::string_view raw() { return capture ? capture->next() : generator->next().text; }
+  // The next raw frame: the generator's (endless; made at `now_ns`, 0 for its own clock) or the
+  // capture's ("" at its end).
+  std::string_view raw(std::int64_t now_ns) {
+    return capture ? capture->next() : generator->next(now_ns).text;
+  }
 
   template <class Self>
   static auto find_in(Self& self, std::string_view symbol) -> decltype(&self.markets.front()) {
@@ -170,6 +175,7 @@ struct BtseMarketFeed::State {
   simdjson::dom::parser parser;
   std::vector<Market> markets;
   std::string out;  // the frame handed out last
+  SimClock clock = SimClock::fixed;  // the generator's frames; a capture keeps its own times
 };
 
 namespace {
@@ -240,11 +246,15 @@ void put_difference(const Map& before, const Map& after, std::string& wire) {
 }  // namespace
 
 MarketFrame BtseMarketFeed::State::next() {
+  // One clock read per frame handed out (the skipped acks and pongs share it).
+  const std::int64_t now = clock == SimClock::wall && !capture ? wall_ns() : 0;
   for (Market& m : markets) {
-    if (m.cross_pending) return cross(m);
+    if (!m.cross_pending) continue;
+    if (now != 0) m.timestamp_ms = std::max(m.timestamp_ms, now / 1'000'000);
+    return cross(m);
   }
   for (;;) {
-    const std::string_view text = raw();
+    const std::string_view text = raw(now);
     if (text.empty()) return {};  // a capture's end (or, paced, nothing due yet)
     if (!text.starts_with(R"({"topic":)")) continue;  // acks and pongs: the endpoint makes those
     simdjson::dom::element root;
@@ -336,8 +346,9 @@ void BtseMarketFeed::State::put_delta_tail(Market& m) {
          m.symbol + "\"}";
 }
 
-BtseMarketFeed::BtseMarketFeed(std::uint64_t seed, std::vector<std::string> markets)
-    : state_(std::make_unique<State>(seed, std::move(markets))) {
+BtseMarketFeed::BtseMarketFeed(std::uint64_t seed, std::vector<std::string> markets,
+                               SimClock clock)
+    : state_(std::make_unique<State>(seed, std::move(markets), clock)) {
   // The generator opens with every market's snapshot: a subscriber never sees an empty book.
   (void)state_->next();
 }

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "coinone_request.hpp"
+#include "mde/core/clock.hpp"
 #include "mde/sim/capture_frames.hpp"
 #include "mde/sample/coinone_generator.hpp"
 
@@ -140,29 +141,37 @@ const std::vector<std::string>& coinone_markets() {
 // ---- CoinoneMarketFeed ---------------------------------------------------------------------
 
 struct CoinoneMarketFeed::State {
-  explicit State(std::uint64_t seed)
+  State(std::uint64_t seed, SimClock c)
       : generator(std::make_unique<sample::CoinoneGenerator>(
             sample::GenOptions{.kind = sample::GenKind::book_heavy, .seed = seed})),
-        books(coinone_markets().size()) {}
+        books(coinone_markets().size()),
+        clock(c) {}
   explicit State(std::unique_ptr<CaptureFrames> c)
       : capture(std::move(c)), books(coinone_markets().size()) {}
 
-  // The next raw frame: the generator's (endless) or the capture's ("" at its end).
-  std::string_view raw() { return capture ? capture->next() : generator->next().text; }
+  // The next raw frame: the generator's (endless; made at `now_ns`, 0 for its own clock) or the
+  // capture's ("" at its end).
+  std::string_view raw(std::int64_t now_ns) {
+    return capture ? capture->next() : generator->next(now_ns).text;
+  }
 
   std::unique_ptr<sample::CoinoneGenerator> generator;  // one of these two
   std::unique_ptr<CaptureFrames> capture;
   std::vector<std::string> books;  // latest ORDERBOOK frame per market, as generated
+  SimClock clock = SimClock::fixed;
 };
 
-CoinoneMarketFeed::CoinoneMarketFeed(std::uint64_t seed) : state_(std::make_unique<State>(seed)) {}
+CoinoneMarketFeed::CoinoneMarketFeed(std::uint64_t seed, SimClock clock)
+    : state_(std::make_unique<State>(seed, clock)) {}
 CoinoneMarketFeed::CoinoneMarketFeed(std::unique_ptr<CaptureFrames> capture)
     : state_(std::make_unique<State>(std::move(capture))) {}
 CoinoneMarketFeed::~CoinoneMarketFeed() = default;
 
 CoinoneDataFrame CoinoneMarketFeed::next() {
+  // One clock read per frame handed out (the skipped control frames share it).
+  const std::int64_t now = state_->clock == SimClock::wall && !state_->capture ? wall_ns() : 0;
   for (;;) {
-    const std::string_view text = state_->raw();
+    const std::string_view text = state_->raw(now);
     if (text.empty()) return {{}, {}, {}, CoinoneFormat::default_format};  // capture: none now
     const std::string_view type = string_field(text, "response_type", "r");
     if (type != "DATA") continue;  // the endpoint answers requests itself

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "coinone_request.hpp"
+#include "mde/core/clock.hpp"
 #include "mde/sim/coinone_endpoint.hpp"
 #include "mde/sim/order_script.hpp"
 
@@ -47,6 +48,16 @@ class TwoFormatWriter {
     long_.append(sep).append("\"").append(long_key).append("\":").append(value);
     short_.append(sep).append("\"").append(short_key).append("\":").append(value);
   }
+  // A venue time in seconds: where its digits are is kept, so that SimClock::wall can write the
+  // time the event is sent over them (a 10-digit value; any other is left as it is).
+  void stamp_field(std::string_view long_key, std::string_view short_key, std::int64_t seconds) {
+    const std::string value = std::to_string(seconds);
+    field(long_key, short_key, value);
+    if (value.size() != kStampDigits || stamps_ == kMaxStamps) return;
+    long_stamps_[stamps_] = static_cast<std::uint32_t>(long_.size() - value.size());
+    short_stamps_[stamps_] = static_cast<std::uint32_t>(short_.size() - value.size());
+    ++stamps_;
+  }
   void raw(std::string_view long_text, std::string_view short_text) {
     long_ += long_text;
     short_ += short_text;
@@ -56,10 +67,19 @@ class TwoFormatWriter {
     short_ += "}}";
   }
   std::string long_, short_;
+  static constexpr std::size_t kStampDigits = 10;  // seconds until the year 2286
+  static constexpr std::size_t kMaxStamps = 3;     // MYORDER: executed, order and event time
+  std::array<std::uint32_t, kMaxStamps> long_stamps_{}, short_stamps_{};  // offsets of the digits
+  std::uint8_t stamps_ = 0;
 
  private:
   bool first_ = true;
 };
+
+// Writes `v` as exactly `width` decimal digits at `out`.
+void put_digits(char* out, std::size_t width, std::uint64_t v) noexcept {
+  for (std::size_t i = width; i-- > 0; v /= 10) out[i] = static_cast<char>('0' + v % 10);
+}
 
 std::string json_string(std::string_view s) {
   std::string out;  // appended piecewise: GCC 12 -Wrestrict misfires on "\"" + string
@@ -99,6 +119,26 @@ struct Event {
   std::string long_text, short_text;
   std::string order_id;  // MYORDER only
   std::uint8_t status = 0;
+  // Where the venue times' digits are in each text (TwoFormatWriter::stamp_field).
+  std::array<std::uint32_t, TwoFormatWriter::kMaxStamps> long_stamps{}, short_stamps{};
+  std::uint8_t stamps = 0;
+
+  Event() = default;
+  Event(std::string_view c, std::string t, TwoFormatWriter&& w, std::string oid, std::uint8_t st)
+      : channel(c), target(std::move(t)), long_text(std::move(w.long_)),
+        short_text(std::move(w.short_)), order_id(std::move(oid)), status(st),
+        long_stamps(w.long_stamps_), short_stamps(w.short_stamps_), stamps(w.stamps_) {}
+
+  // SimClock::wall: every venue time in the event becomes `seconds` (same width, in place).
+  void restamp(std::int64_t seconds) noexcept {
+    if (seconds < 1'000'000'000 || seconds > 9'999'999'999) return;  // not 10 digits
+    for (std::size_t i = 0; i < stamps; ++i) {
+      put_digits(long_text.data() + long_stamps[i], TwoFormatWriter::kStampDigits,
+                 static_cast<std::uint64_t>(seconds));
+      put_digits(short_text.data() + short_stamps[i], TwoFormatWriter::kStampDigits,
+                 static_cast<std::uint64_t>(seconds));
+    }
+  }
 };
 
 enum Status : std::uint8_t { kWait, kWatch, kTrade, kTradeDone, kCancel, kCancelPostOnly };
@@ -135,9 +175,9 @@ bool verify_coinone_auth(std::string_view payload, std::string_view signature,
 // ---- CoinonePrivateFeed --------------------------------------------------------------------
 
 struct CoinonePrivateFeed::State {
-  State(std::uint64_t s, std::uint32_t market, std::uint32_t events)
+  State(std::uint64_t s, std::uint32_t market, std::uint32_t events, SimClock c)
       : seed(s), market_rate(std::max<std::uint32_t>(1, market)), event_rate(events),
-        rng(s * 0x9E3779B97F4A7C15ULL + 1) {
+        rng(s * 0x9E3779B97F4A7C15ULL + 1), sim_clock(c) {
     balances["KRW"] = {1'000'000'000LL * 100'000'000LL, 0};  // 1e9 KRW
     balances["XRP"] = {1'000'000LL * 100'000'000LL, 0};
     balances["BTC"] = {10LL * 100'000'000LL, 0};
@@ -192,11 +232,12 @@ struct CoinonePrivateFeed::State {
     w.field("remain_amount", "ra", "null");
     w.field("user_order_id", "ui", "null");
     w.field("prevented_qty", "pq", "null");
-    w.field("executed_timestamp", "et", opening ? "null" : std::to_string(ts));
-    w.field("order_timestamp", "ot", std::to_string(ts));
-    w.field("timestamp", "ts", std::to_string(ts));
+    if (opening) w.field("executed_timestamp", "et", "null");
+    else w.stamp_field("executed_timestamp", "et", ts);
+    w.stamp_field("order_timestamp", "ot", ts);
+    w.stamp_field("timestamp", "ts", ts);
     w.end();
-    queue.push_back({"MYORDER", target, std::move(w.long_), std::move(w.short_), order_id, st});
+    queue.emplace_back("MYORDER", target, std::move(w), order_id, st);
   }
 
   void asset_event(std::string_view reason, std::initializer_list<std::string_view> currencies) {
@@ -214,11 +255,10 @@ struct CoinonePrivateFeed::State {
       first = false;
     }
     w.raw("],", "],");
-    const std::string ts = std::to_string(++clock);
     w.field("type", "t", json_string(reason));
-    w.field("timestamp", "ts", ts);
+    w.stamp_field("timestamp", "ts", ++clock);
     w.end();
-    queue.push_back({"MYASSET", "", std::move(w.long_), std::move(w.short_), "", 0});
+    queue.emplace_back("MYASSET", "", std::move(w), "", 0);
   }
 
   // Locks funds for an order (BID: KRW; ASK: the coin) and says so.
@@ -378,7 +418,8 @@ struct CoinonePrivateFeed::State {
   std::uint64_t rng;
   std::uint64_t credit = 0;
   std::uint64_t round = 0, trade_seq = 0;
-  std::int64_t clock = 1761017305;  // seconds, as the venue's private examples
+  std::int64_t clock = 1761017305;  // seconds, as the venue's private examples (SimClock::fixed)
+  SimClock sim_clock;               // wall: each event is restamped when it is yielded
   std::deque<Event> queue;
   std::map<std::string, Balance> balances;
   Event current;
@@ -389,8 +430,9 @@ struct CoinonePrivateFeed::State {
 };
 
 CoinonePrivateFeed::CoinonePrivateFeed(std::uint64_t seed, std::uint32_t market_rate,
-                                       std::uint32_t event_rate, OrderScript script)
-    : state_(std::make_unique<State>(seed, market_rate, event_rate)) {
+                                       std::uint32_t event_rate, OrderScript script,
+                                       SimClock clock)
+    : state_(std::make_unique<State>(seed, market_rate, event_rate, clock)) {
   state_->script = std::move(script);
 }
 CoinonePrivateFeed::~CoinonePrivateFeed() = default;
@@ -407,6 +449,7 @@ MarketFrame CoinonePrivateFeed::next_frame() {
   }
   s.current = std::move(s.queue.front());
   s.queue.pop_front();
+  if (s.sim_clock == SimClock::wall) s.current.restamp(wall_ns() / 1'000'000'000);
   if (s.current.channel == "MYORDER") ++s.order_events;
   return {Venue::coinone, s.current.channel, s.current.target, s.current.long_text, 0};
 }

@@ -92,19 +92,23 @@ struct Server {
     auto frames = [&](Venue v) {
       return std::make_unique<CaptureFrames>(capture, v, options.source_paced);
     };
-    auto coinone = capture.empty() ? std::make_unique<CoinoneMarketFeed>(options.seed)
-                                   : std::make_unique<CoinoneMarketFeed>(frames(Venue::coinone));
+    auto coinone = capture.empty()
+                       ? std::make_unique<CoinoneMarketFeed>(options.seed, options.clock)
+                       : std::make_unique<CoinoneMarketFeed>(frames(Venue::coinone));
     routes.push_back(coinone_public_route(*coinone, options.seed, connection_counter));
     sources.push_back(std::move(coinone));
-    auto btse_feed = capture.empty() ? std::make_unique<BtseMarketFeed>(options.seed)
-                                     : std::make_unique<BtseMarketFeed>(frames(Venue::btse));
+    auto btse_feed =
+        capture.empty()
+            ? std::make_unique<BtseMarketFeed>(options.seed, btse_markets(), options.clock)
+            : std::make_unique<BtseMarketFeed>(frames(Venue::btse));
     btse = btse_feed.get();
     routes.push_back(btse_oss_route(*btse));
     routes.push_back(btse_main_route(*btse));
     sources.push_back(std::move(btse_feed));
     auto own = std::make_unique<CoinonePrivateFeed>(
         options.seed, options.rate, options.private_rate,
-        options.order_script.empty() ? OrderScript{} : read_order_script(options.order_script));
+        options.order_script.empty() ? OrderScript{} : read_order_script(options.order_script),
+        options.clock);
     routes.push_back(coinone_private_route(*own, options.coinone_account, options.seed,
                                            connection_counter));
     coinone_private = own.get();

@@ -80,6 +80,12 @@ class BtseGenerator {
   BtseGenerator& operator=(const BtseGenerator&) = delete;
 
   [[nodiscard]] GenFrame next();  // venue = Venue::btse
+  // The same stream, the frame made at `now_ns` (ns since the Unix epoch, e.g. the wall clock;
+  // <= 0: next()): its timestamps are now_ns's millisecond (never backwards per market) and
+  // receive_ns is now_ns, while the content (books, trades, seqNums, tradeIds, the frame mix) is
+  // what next() gives for the seed, paced by the generator's own clock. On the first such call
+  // the trades made so far (repeated by the first batch) move onto now_ns's clock, just before it.
+  [[nodiscard]] GenFrame next(std::int64_t now_ns);
   [[nodiscard]] const BtseGenCounts& counts() const noexcept;
 
  private:

@@ -53,6 +53,13 @@ class CoinoneGenerator {
   CoinoneGenerator& operator=(const CoinoneGenerator&) = delete;
 
   [[nodiscard]] GenFrame next();
+  // The same stream, the frame made at `now_ns` (ns since the Unix epoch, e.g. the wall clock;
+  // <= 0: next()): its venue times (timestamps, the ms part of ids, private seconds) are now_ns
+  // and receive_ns is now_ns, while the content (prices, sizes, sides, order flow, the frame mix)
+  // is what next() gives for the seed, paced by the generator's own clock. Ids still only
+  // increase per market and channel; timestamps follow now_ns (non-decreasing if it is).
+  // Follow-ups queued earlier (trade_done, MYASSET) keep the second they were made at.
+  [[nodiscard]] GenFrame next(std::int64_t now_ns);
   [[nodiscard]] const GenCounts& counts() const noexcept;
 
  private:

@@ -2,7 +2,8 @@
 // source and what one connection on `/ws/oss/spot` (books) or `/ws/spot` (trades) answers.
 //
 //   BtseMarketFeed  deterministic per seed: the mde::sample BTSE generator's price and size
-//                   dynamics (faults off), re-chained by the feed itself. It keeps each market's
+//                   dynamics (faults off), re-chained by the feed itself, stamped with the wall
+//                   clock or the generator's fixed one (SimClock). It keeps each market's
 //                   current book (the 50-level window every subscriber sees) and one seqNum
 //                   chain per market (the grouping 0 topic), shared by every connection, so a
 //                   subscriber gets a snapshot of the book as of the latest seqNum and the deltas
@@ -58,7 +59,9 @@ class CaptureFrames;
 
 class BtseMarketFeed final : public MarketSource {
  public:
-  explicit BtseMarketFeed(std::uint64_t seed, std::vector<std::string> markets = btse_markets());
+  // `clock`: what the frames' timestamps follow (endpoint.hpp); fixed unless told.
+  explicit BtseMarketFeed(std::uint64_t seed, std::vector<std::string> markets = btse_markets(),
+                          SimClock clock = SimClock::fixed);
   // From a capture instead of the generator; at its end next_frame() returns an empty text.
   explicit BtseMarketFeed(std::unique_ptr<CaptureFrames> capture,
                           std::vector<std::string> markets = btse_markets());

@@ -3,7 +3,8 @@
 //
 //   CoinoneMarketFeed  deterministic per seed: the mde::sample Coinone generator's public frames
 //                      (its own CONNECTED/SUBSCRIBED/PONG frames are skipped: the endpoint makes
-//                      those), each tagged with channel and market; it remembers each market's
+//                      those), each tagged with channel and market, stamped with the wall clock
+//                      or the generator's fixed one (SimClock); it remembers each market's
 //                      latest book so a new subscriber gets it at once, as the venue does. Or a
 //                      capture's public Coinone frames (capture_frames.hpp), played once, each
 //                      kept in the format it was recorded in: the endpoint renders it in the
@@ -47,7 +48,8 @@ class CaptureFrames;
 
 class CoinoneMarketFeed final : public MarketSource {
  public:
-  explicit CoinoneMarketFeed(std::uint64_t seed);
+  // `clock`: what the frames' timestamps and ids follow (endpoint.hpp); fixed unless told.
+  explicit CoinoneMarketFeed(std::uint64_t seed, SimClock clock = SimClock::fixed);
   // From a capture instead of the generator (markets outside coinone_markets() are never
   // subscribable, so their frames reach nobody); at its end next() returns an empty text.
   explicit CoinoneMarketFeed(std::unique_ptr<CaptureFrames> capture);

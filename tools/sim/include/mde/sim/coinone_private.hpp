@@ -47,8 +47,10 @@ class CoinonePrivateFeed final : public MarketSource {
  public:
   // `market_rate`: how often the tick loop calls next_frame() a second; `event_rate`: how many
   // private events a second it should yield.
+  // `clock`: SimClock::wall stamps each event's times (seconds) when it is yielded; fixed (the
+  // default here) keeps the script's own clock, one second per event from the venue's examples.
   CoinonePrivateFeed(std::uint64_t seed, std::uint32_t market_rate, std::uint32_t event_rate,
-                     OrderScript script = {});
+                     OrderScript script = {}, SimClock clock = SimClock::fixed);
   ~CoinonePrivateFeed();
   CoinonePrivateFeed(const CoinonePrivateFeed&) = delete;
   CoinonePrivateFeed& operator=(const CoinonePrivateFeed&) = delete;

@@ -23,6 +23,17 @@
 
 namespace mde::sim {
 
+// What the venue times in the sources' frames follow (SimOptions::clock, `mde sim --clock`).
+//   wall   the wall clock (CLOCK_REALTIME) when the source produces the frame, in the venue's
+//          units (ms; Coinone private: seconds), as a venue stamps them; time-derived ids (Coinone
+//          `<ms><counter>`) follow it and still only increase per market. Prices, sizes, sides
+//          and order flow stay the seed's; only times and those ids differ between runs.
+//   fixed  the generators' own synthetic clock from sample::kDefaultStartNs, advancing with the
+//          frame count, not with time: the same seed and rate give the same bytes (tests,
+//          reproducible captures).
+// A capture played as the source (SimOptions::source_capture) keeps its own times either way.
+enum class SimClock : std::uint8_t { wall, fixed };
+
 struct MarketFrame {
   Venue venue = Venue::unknown;
   std::string_view channel;  // the venue's channel: "ORDERBOOK", "TRADE", "update", ...

@@ -19,8 +19,9 @@
 // get HTTP 404.
 // Every connection is a session object with named on_* async steps (TLS handshake, HTTP upgrade
 // request, WebSocket accept, read loop, write queue). The market source ticks every millisecond
-// and produces `rate` frames per second (deterministic per seed), each sent to the connections
-// subscribed to its (channel, market) in their format. A connection whose unsent backlog passes
+// and produces `rate` frames per second (content deterministic per seed; venue times from the
+// wall clock, or with SimClock::fixed the generators' own: then the bytes too), each sent to the
+// connections subscribed to its (channel, market) in their format. A connection whose unsent backlog passes
 // `max_backlog` frames is closed (counted in `slow_closes`) rather than buffered without bound:
 // a BTSE one with close code 1007 ("User message buffer is full", as the venue does), its unsent
 // frames discarded; a Coinone one (the venue documents nothing) by dropping the socket.
@@ -60,6 +61,10 @@ struct SimOptions {
   std::uint16_t port = 0;             // 0: pick a free port (see port())
   std::uint64_t seed = 1;
   std::uint32_t rate = 1000;          // market frames per second per venue, over all its markets
+  // What the frames' venue times follow (endpoint.hpp): the wall clock when each frame is made,
+  // as a venue stamps them, or `fixed`, the generators' synthetic clock (same seed and rate, same
+  // bytes). Content is the seed's either way; a source capture keeps its own times.
+  SimClock clock = SimClock::wall;
   std::uint64_t max_frames = 0;       // stop after this many market frames per venue (0: never)
   bool market_paused = false;         // no market frames until resume_market() (subscribe first)
   bool resume_on_subscribe = false;   // with market_paused: the first subscription resumes it

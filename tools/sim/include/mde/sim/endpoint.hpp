@@ -52,6 +52,13 @@ class EndpointConnection {
   virtual void on_request(std::string_view request, std::vector<std::string>& out) = 0;
   // Whether this connection wants `frame`; if so `out` is what to send and the result is true.
   [[nodiscard]] virtual bool render(const MarketFrame& frame, std::string& out) = 0;
+  // Frames of channels this connection derives from `frame` rather than receiving from the
+  // source (Coinone CHART candles from a TRADE, BTSE snapshotL1 from a book delta), appended to
+  // `out`; sent after render's frame, whether or not render wanted `frame`.
+  virtual void render_derived(const MarketFrame& frame, std::vector<std::string>& out) {
+    (void)frame;
+    (void)out;
+  }
   // Non-zero: close the connection with this WebSocket close code right after on_open's frames
   // (4280 for a private connection whose signature did not verify).
   [[nodiscard]] virtual std::uint16_t close_code() const { return 0; }

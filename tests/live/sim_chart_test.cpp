@@ -24,8 +24,8 @@ using test::keys_of;
 constexpr std::string_view kChartExample =
     R"({"response_type":"DATA","channel":"CHART","data":{"quote_currency":"KRW","target_currency":"XRP","interval":"1m","timestamp":1693560360010,"id":"1693560360010001","candle_timestamp":1693560360000,"high":"699.5","low":"683.9","first":"698.7","last":"687.9","quote_volume":"55904975548.1528","target_volume":"80021677.1681579"}})";
 // A6's SHORT keys, in the same order.
-const std::vector<std::string> kShortKeys{"r",  "c",  "d",  "qc", "tc", "iv", "t",
-                                          "i",  "ct", "hi", "lo", "fi", "la", "qv", "tv"};
+const std::vector<std::string> kShortKeys{"r",  "c",  "d",  "qc", "tc", "iv", "t", "i",
+                                          "ct", "hi", "lo", "fi", "la", "qv", "tv"};
 
 // The test's own interval lengths (A6), ms; weeks from Monday 1970-01-05 00:00 UTC.
 constexpr std::array<std::int64_t, 11> kLengthMs{60'000,     180'000,    300'000,    900'000,
@@ -33,7 +33,9 @@ constexpr std::array<std::int64_t, 11> kLengthMs{60'000,     180'000,    300'000
                                                  21'600'000, 86'400'000, 604'800'000};
 constexpr std::int64_t kWeekOrigin = 4 * 86'400'000;
 
-std::int64_t origin_of(std::size_t i) { return i == 10 ? kWeekOrigin : 0; }
+std::int64_t origin_of(std::size_t i) {
+  return i == 10 ? kWeekOrigin : 0;
+}
 
 std::vector<std::string> ask(CoinoneEndpoint& endpoint, const CoinoneMarketFeed& feed,
                              std::string_view request) {
@@ -46,8 +48,8 @@ std::string subscribe(std::string_view type, std::string_view target, std::strin
                       std::string_view format = "DEFAULT") {
   return std::string(R"({"request_type":")") + std::string(type) +
          R"(","channel":"CHART","topic":{"quote_currency":"KRW","target_currency":")" +
-         std::string(target) + R"(","interval":")" + std::string(interval) +
-         R"("},"format":")" + std::string(format) + R"("})";
+         std::string(target) + R"(","interval":")" + std::string(interval) + R"("},"format":")" +
+         std::string(format) + R"("})";
 }
 
 Notional notional(std::string_view s) {
@@ -126,7 +128,8 @@ std::int64_t check_candle(simdjson::dom::parser& parser, const std::string& fram
     EXPECT_TRUE(frame.starts_with(R"({"r":"DATA","c":"CHART","d":{)")) << frame;
   } else {
     EXPECT_EQ(keys_of(frame), keys_of(kChartExample)) << frame;
-    EXPECT_TRUE(frame.starts_with(R"({"response_type":"DATA","channel":"CHART","data":{)")) << frame;
+    EXPECT_TRUE(frame.starts_with(R"({"response_type":"DATA","channel":"CHART","data":{)"))
+        << frame;
   }
   const std::string text = translate_coinone_keys(frame, CoinoneFormat::default_format);
   simdjson::dom::element d;
@@ -176,17 +179,19 @@ TEST(SimCoinoneChart, TheExampleCarriesTheA6Keys) {
   // The shape the endpoint's frames are compared with: the sheet's field list.
   EXPECT_TRUE(translate_coinone_keys(kChartExample, CoinoneFormat::short_format)
                   .starts_with(R"({"r":"DATA","c":"CHART","d":{"qc":"KRW","tc":"XRP","iv":"1m",)"));
-  EXPECT_EQ(keys_of(translate_coinone_keys(kChartExample, CoinoneFormat::short_format)), kShortKeys);
+  EXPECT_EQ(keys_of(translate_coinone_keys(kChartExample, CoinoneFormat::short_format)),
+            kShortKeys);
 }
 
 TEST(SimCoinoneChart, EveryDocumentedIntervalIsAckedWithLongKeysEchoingTheTopic) {
   CoinoneMarketFeed feed(7);  // no frame yet: no candle to send with the ack
   CoinoneEndpoint endpoint;
   for (const std::string_view interval : kCoinoneChartIntervals) {
-    EXPECT_EQ(ask(endpoint, feed, subscribe("SUBSCRIBE", "xrp", interval, "SHORT")),
-              std::vector<std::string>{
-                  R"({"response_type":"SUBSCRIBED","channel":"CHART","data":{"quote_currency":"KRW","target_currency":"xrp","interval":")" +
-                  std::string(interval) + R"("}})"})
+    EXPECT_EQ(
+        ask(endpoint, feed, subscribe("SUBSCRIBE", "xrp", interval, "SHORT")),
+        std::vector<std::string>{
+            R"({"response_type":"SUBSCRIBED","channel":"CHART","data":{"quote_currency":"KRW","target_currency":"xrp","interval":")" +
+            std::string(interval) + R"("}})"})
         << interval;
   }
   EXPECT_EQ(endpoint.counters().subscribes, kCoinoneChartIntervals.size());
@@ -201,13 +206,17 @@ TEST(SimCoinoneChart, AnUndocumentedIntervalIsRefusedWith160011AndAMissingOneWit
   EXPECT_EQ(ask(endpoint, feed, subscribe("SUBSCRIBE", "XRP", "2m")), bad_value);
   EXPECT_EQ(ask(endpoint, feed, subscribe("SUBSCRIBE", "XRP", "1M")), bad_value);  // exact case
   EXPECT_EQ(ask(endpoint, feed, subscribe("SUBSCRIBE", "XRP", "")), bad_value);
-  EXPECT_EQ(ask(endpoint, feed, R"({"request_type":"SUBSCRIBE","channel":"CHART","topic":{"quote_currency":"KRW","target_currency":"XRP"}})"),
-            std::vector<std::string>{R"({"response_type":"ERROR","error_code":160012,"message":"Invalid Topic"})"});
+  EXPECT_EQ(
+      ask(endpoint, feed,
+          R"({"request_type":"SUBSCRIBE","channel":"CHART","topic":{"quote_currency":"KRW","target_currency":"XRP"}})"),
+      std::vector<std::string>{
+          R"({"response_type":"ERROR","error_code":160012,"message":"Invalid Topic"})"});
   // An unknown market with a good interval: SUBSCRIBED then 160012, as for the other channels.
   const auto unknown = ask(endpoint, feed, subscribe("SUBSCRIBE", "NOPE", "1m"));
   ASSERT_EQ(unknown.size(), 2u);
   EXPECT_TRUE(unknown[0].starts_with(R"({"response_type":"SUBSCRIBED","channel":"CHART")"));
-  EXPECT_EQ(unknown[1], R"({"response_type":"ERROR","error_code":160012,"message":"Invalid Topic"})");
+  EXPECT_EQ(unknown[1],
+            R"({"response_type":"ERROR","error_code":160012,"message":"Invalid Topic"})");
   EXPECT_EQ(endpoint.counters().subscribes, 0u);
   EXPECT_EQ(endpoint.counters().errors, 5u);
   // Nothing was subscribed: trades give this connection no candles.
@@ -230,15 +239,18 @@ TEST(SimCoinoneChart, CandlesFollowTheMarketsTradesInEachSubscriptionsFormat) {
                                 {10, CoinoneFormat::default_format}};
   const std::vector<Sub> subs_b{{0, CoinoneFormat::short_format}};
   for (const Sub& s : subs_a) {
-    ASSERT_EQ(ask(a, feed, subscribe("SUBSCRIBE", "XRP", kCoinoneChartIntervals[s.interval],
-                                     s.format == CoinoneFormat::short_format ? "SHORT" : "DEFAULT"))
+    ASSERT_EQ(ask(a, feed,
+                  subscribe("SUBSCRIBE", "XRP", kCoinoneChartIntervals[s.interval],
+                            s.format == CoinoneFormat::short_format ? "SHORT" : "DEFAULT"))
                   .size(),
               1u);
   }
   ASSERT_EQ(ask(b, feed, subscribe("SUBSCRIBE", "XRP", "1m", "SHORT")).size(), 1u);
-  ASSERT_EQ(ask(b, feed, R"({"request_type":"SUBSCRIBE","channel":"TRADE","topic":{"quote_currency":"KRW","target_currency":"XRP"}})")
-                .size(),
-            1u);
+  ASSERT_EQ(
+      ask(b, feed,
+          R"({"request_type":"SUBSCRIBE","channel":"TRADE","topic":{"quote_currency":"KRW","target_currency":"XRP"}})")
+          .size(),
+      1u);
 
   simdjson::dom::parser parser;
   Model model;
@@ -252,7 +264,8 @@ TEST(SimCoinoneChart, CandlesFollowTheMarketsTradesInEachSubscriptionsFormat) {
     const bool xrp_trade = f.channel == "TRADE" && f.target == "XRP";
     if (xrp_trade) {
       ++trades;
-      const Trade t = read_trade(parser, translate_coinone_keys(f.text, CoinoneFormat::default_format));
+      const Trade t =
+          read_trade(parser, translate_coinone_keys(f.text, CoinoneFormat::default_format));
       updated = model.fold(t);
       if (first_ts == 0) first_ts = t.timestamp;
       last_ts = t.timestamp;
@@ -280,13 +293,14 @@ TEST(SimCoinoneChart, CandlesFollowTheMarketsTradesInEachSubscriptionsFormat) {
               static_cast<unsigned long long>(candles), minute_candles.size());
   EXPECT_GT(trades, 20u);
   EXPECT_GE(minute_candles.size(), 2u);  // a candle closed and the next opened
-  EXPECT_GE(candles, 4 * trades - 4);  // (a trade older than its 1m candle may update fewer)
+  EXPECT_GE(candles, 4 * trades - 4);    // (a trade older than its 1m candle may update fewer)
   // A late subscriber gets the current candle at once, then follows.
   CoinoneEndpoint late;
   const auto out = ask(late, feed, subscribe("SUBSCRIBE", "XRP", "5m", "SHORT"));
   ASSERT_EQ(out.size(), 2u);
-  EXPECT_EQ(out[0],
-            R"({"response_type":"SUBSCRIBED","channel":"CHART","data":{"quote_currency":"KRW","target_currency":"XRP","interval":"5m"}})");
+  EXPECT_EQ(
+      out[0],
+      R"({"response_type":"SUBSCRIBED","channel":"CHART","data":{"quote_currency":"KRW","target_currency":"XRP","interval":"5m"}})");
   (void)check_candle(parser, out[1], CoinoneFormat::short_format, 2, model);
 }
 
@@ -307,9 +321,10 @@ TEST(SimCoinoneChart, UnsubscribeStopsThatIntervalOnly) {
   const auto before = pump(20000);
   EXPECT_GT(count(before, R"("interval":"1m")"), 0);
   EXPECT_GT(count(before, R"("iv":"15m")"), 0);
-  EXPECT_EQ(ask(endpoint, feed, subscribe("UNSUBSCRIBE", "BTC", "1m")),
-            std::vector<std::string>{
-                R"({"response_type":"UNSUBSCRIBED","channel":"CHART","data":{"quote_currency":"KRW","target_currency":"BTC","interval":"1m"}})"});
+  EXPECT_EQ(
+      ask(endpoint, feed, subscribe("UNSUBSCRIBE", "BTC", "1m")),
+      std::vector<std::string>{
+          R"({"response_type":"UNSUBSCRIBED","channel":"CHART","data":{"quote_currency":"KRW","target_currency":"BTC","interval":"1m"}})"});
   EXPECT_EQ(endpoint.counters().unsubscribes, 1u);
   const auto after = pump(20000);
   EXPECT_EQ(count(after, R"("interval":"1m")"), 0);

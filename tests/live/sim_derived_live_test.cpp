@@ -2,25 +2,24 @@
 // the frames each connection derives from the market frames, as a third-party client sees them.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+#include <utility>
 
-#include "live/live_test_support.hpp"
 #include "live/raw_websocket_client.hpp"
-#include "mde/sim/simulator.hpp"
+#include "live/sim_session_support.hpp"
 
 namespace mde::live_test {
 namespace {
 
-class SimDerivedLive : public ::testing::Test {
+class SimDerivedLive : public SimulatorFixture<Recorder> {
  protected:
+  SimDerivedLive() : SimulatorFixture("derived") {}
   void SetUp() override {
     sim::SimOptions o;
-    o.cert_dir = certs_.path();
     o.rate = 2000;
-    sim_ = std::make_unique<sim::Simulator>(std::move(o));
-    sim_->start();
+    start_sim(std::move(o));
   }
-  void TearDown() override { sim_->stop(); }
 
   RawWebSocketClient connect(const std::string& path) {
     return RawWebSocketClient(sim_->port(), sim_->ca_file().string(), path);
@@ -36,18 +35,17 @@ class SimDerivedLive : public ::testing::Test {
     }
     return seen;
   }
-
-  TempDir certs_{"derived"};
-  std::unique_ptr<sim::Simulator> sim_;
 };
 
 TEST_F(SimDerivedLive, CoinoneChartCandlesArriveInTheSubscriptionsFormat) {
   RawWebSocketClient client = connect("/");
   ASSERT_TRUE(client.upgraded()) << client.response_head();
-  client.send_text(R"({"request_type":"SUBSCRIBE","channel":"CHART","topic":{"quote_currency":"KRW","target_currency":"XRP","interval":"1m"},"format":"SHORT"})");
+  client.send_text(
+      R"({"request_type":"SUBSCRIBE","channel":"CHART","topic":{"quote_currency":"KRW","target_currency":"XRP","interval":"1m"},"format":"SHORT"})");
   EXPECT_EQ(count(client, R"("response_type":"SUBSCRIBED","channel":"CHART")", 1, 10), 1);
   // At most one candle comes with the ack; the rest come from the tick loop, one per trade.
-  EXPECT_EQ(count(client, R"({"r":"DATA","c":"CHART","d":{"qc":"KRW","tc":"XRP","iv":"1m",)", 3), 3);
+  EXPECT_EQ(count(client, R"({"r":"DATA","c":"CHART","d":{"qc":"KRW","tc":"XRP","iv":"1m",)", 3),
+            3);
 }
 
 TEST_F(SimDerivedLive, BtseSnapshotL1FramesArriveOnOss) {

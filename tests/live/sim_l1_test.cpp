@@ -52,8 +52,11 @@ struct Client {
         std::string_view p, s;
         ASSERT_EQ(level.at(0).get(p), simdjson::SUCCESS);
         ASSERT_EQ(level.at(1).get(s), simdjson::SUCCESS);
-        if (dec(s).is_zero()) side.erase(dec(p));
-        else side[dec(p)] = dec(s);
+        if (dec(s).is_zero()) {
+          side.erase(dec(p));
+        } else {
+          side[dec(p)] = dec(s);
+        }
       }
     };
     apply(bids, d["bids"].get_array().value());
@@ -104,14 +107,15 @@ std::pair<Decimal, Decimal> top(const Side& side) {
 }
 
 TEST(SimBtseL1, TheExampleHasTheB5Shape) {
-  EXPECT_EQ(keys_of(kL1Example),
-            (std::vector<std::string>{"topic", "data", "bids", "asks", "type", "symbol", "timestamp"}));
+  EXPECT_EQ(keys_of(kL1Example), (std::vector<std::string>{"topic", "data", "bids", "asks", "type",
+                                                           "symbol", "timestamp"}));
 }
 
 TEST(SimBtseL1, OssAcksItThenSendsTheBestBidAndAskOnEveryChangeOfTheUpdateBook) {
   BtseMarketFeed feed(3);
   BtseEndpoint oss(feed, BtsePath::oss);
-  const auto out = ask(oss, R"({"op":"subscribe","args":["update:BTC-USD_0","snapshotL1:BTC-USD"]})");
+  const auto out =
+      ask(oss, R"({"op":"subscribe","args":["update:BTC-USD_0","snapshotL1:BTC-USD"]})");
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[0], R"({"event":"subscribe","channel":["update:BTC-USD_0","snapshotL1:BTC-USD"]})");
   Client client;
@@ -190,8 +194,9 @@ TEST(SimBtseL1, AloneItFollowsTheTopAndUnsubscribeStopsIt) {
     }
   }
   EXPECT_GT(l1_frames, 0);
-  EXPECT_EQ(ask(l1_only, R"({"op":"unsubscribe","args":["snapshotL1:ETH-USD"]})"),
-            std::vector<std::string>{R"({"event":"unsubscribe","channel":["snapshotL1:ETH-USD"]})"});
+  EXPECT_EQ(
+      ask(l1_only, R"({"op":"unsubscribe","args":["snapshotL1:ETH-USD"]})"),
+      std::vector<std::string>{R"({"event":"unsubscribe","channel":["snapshotL1:ETH-USD"]})"});
   EXPECT_EQ(l1_only.counters().unsubscribes, 1u);
   int books_after = 0;
   for (int i = 0; i < 10000; ++i) {
@@ -222,10 +227,11 @@ TEST(SimBtseL1, OnTheMainPathItIsLeftOutOfTheAckAndNeverDelivered) {
 TEST(SimBtseL1, AnUnknownMarketIsRefusedWith1000) {
   BtseMarketFeed feed(3);
   BtseEndpoint oss(feed, BtsePath::oss);
-  EXPECT_EQ(ask(oss, R"({"op":"subscribe","args":["snapshotL1:BTCC-USD"]})"),
-            (std::vector<std::string>{
-                R"({"severity":"ERROR","errors":[{"arg":"snapshotL1:BTCC-USD","error":{"code":1000,"message":"Market pair provided is currently not supported."}}]})",
-                R"({"event":"subscribe","channel":[]})"}));
+  EXPECT_EQ(
+      ask(oss, R"({"op":"subscribe","args":["snapshotL1:BTCC-USD"]})"),
+      (std::vector<std::string>{
+          R"({"severity":"ERROR","errors":[{"arg":"snapshotL1:BTCC-USD","error":{"code":1000,"message":"Market pair provided is currently not supported."}}]})",
+          R"({"event":"subscribe","channel":[]})"}));
 }
 
 }  // namespace

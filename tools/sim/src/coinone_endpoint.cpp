@@ -241,7 +241,8 @@ void CoinoneMarketFeed::State::fold_trade(std::size_t market, std::string_view t
     } else {
       Notional quote{};
       Decimal target{};
-      if (!checked_add(c.quote_volume, value, quote) || !checked_add(c.target_volume, qty, target)) {
+      if (!checked_add(c.quote_volume, value, quote) ||
+          !checked_add(c.target_volume, qty, target)) {
         continue;
       }
       c.quote_volume = quote;
@@ -309,7 +310,8 @@ std::string_view CoinoneMarketFeed::chart_frame(std::string_view target, std::si
   std::string& text = c->text[static_cast<std::size_t>(format)];
   if (text.empty()) {
     // A6's field order; prices and volumes as decimal strings.
-    std::string f = R"({"response_type":"DATA","channel":"CHART","data":{"quote_currency":"KRW","target_currency":")";
+    std::string f = R"({"response_type":"DATA","channel":"CHART","data":)";
+    f += R"({"quote_currency":"KRW","target_currency":")";
     f.append(target);
     f += R"(","interval":")";
     f.append(kCoinoneChartIntervals[index]);
@@ -319,7 +321,8 @@ std::string_view CoinoneMarketFeed::chart_frame(std::string_view target, std::si
          c->first.to_string() + R"(","last":")" + c->last.to_string() +
          R"(","quote_volume":")" + c->quote_volume.to_string() + R"(","target_volume":")" +
          c->target_volume.to_string() + R"("}})";
-    text = format == CoinoneFormat::default_format ? std::move(f) : translate_coinone_keys(f, format);
+    text = format == CoinoneFormat::default_format ? std::move(f)
+                                                   : translate_coinone_keys(f, format);
   }
   return text;
 }
@@ -407,9 +410,8 @@ void CoinoneEndpoint::on_request(std::string_view request, const CoinoneMarketFe
   }
   // Likewise the current candle (a choice: A6 does not say; the ORDERBOOK rule of A2).
   if (chart) {
-    if (const std::string_view candle = feed.chart_frame(market, interval, format); !candle.empty()) {
-      out.emplace_back(candle);
-    }
+    const std::string_view candle = feed.chart_frame(market, interval, format);
+    if (!candle.empty()) out.emplace_back(candle);
   }
 }
 
@@ -428,9 +430,8 @@ void CoinoneEndpoint::render_derived(const CoinoneDataFrame& frame, const Coinon
                                      std::vector<std::string>& out) const {
   if (frame.channel != "TRADE") return;
   for (const State::Subscription& s : state_->subscriptions) {
-    if (s.target != frame.target || s.channel != "CHART" || !feed.chart_updated(s.target, s.interval)) {
-      continue;
-    }
+    if (s.target != frame.target || s.channel != "CHART") continue;
+    if (!feed.chart_updated(s.target, s.interval)) continue;
     out.emplace_back(feed.chart_frame(s.target, s.interval, s.format));
   }
 }

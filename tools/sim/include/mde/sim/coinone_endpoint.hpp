@@ -49,7 +49,7 @@ enum class CoinoneFormat : std::uint8_t { default_format, short_format };
 inline constexpr std::array<std::string_view, 11> kCoinoneChartIntervals{
     "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "1d", "1w"};
 
-// The index of `interval` in kCoinoneChartIntervals (exact spelling), or kCoinoneChartIntervals.size().
+// The index of `interval` in kCoinoneChartIntervals (exact spelling), or the array's size.
 [[nodiscard]] std::size_t coinone_chart_interval(std::string_view interval);
 
 // The start (ms) of the candle of interval `index` holding the instant `timestamp_ms`: a multiple

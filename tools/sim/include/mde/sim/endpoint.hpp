@@ -4,8 +4,9 @@
 //   MarketSource        one per venue: the tick loop pulls `rate` frames a second from each and
 //                       offers every frame to every open connection (deterministic per seed).
 //   EndpointConnection  one per accepted WebSocket connection on a path: frames to send on open
-//                       (Coinone CONNECTED), answers to each client text frame, and whether it
-//                       wants a market frame (rendered in its subscription's format).
+//                       (Coinone CONNECTED), answers to each client text frame, whether it
+//                       wants a market frame (rendered in its subscription's format), and the
+//                       frames it derives from one (Coinone CHART, BTSE snapshotL1).
 //   Route               a path and how a connection on it is opened from the upgrade request
 //                       (Coinone private checks its signature headers there).
 //

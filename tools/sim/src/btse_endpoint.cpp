@@ -21,6 +21,7 @@ namespace {
 
 constexpr std::string_view kBookKind = "update";
 constexpr std::string_view kTradeKind = "tradeHistoryApi";
+constexpr std::string_view kL1Kind = "snapshotL1";
 
 // JSON string contents: quotes, backslashes and control characters escaped (request args are
 // echoed in error frames and may hold anything).
@@ -117,6 +118,15 @@ struct BtseMarketFeed::State {
     std::string trades;         // the latest trade batch frame
     std::string uncross_price;  // a crossing bid sent on the wire, deleted by the next delta
     bool cross_pending = false;
+    // snapshotL1: the `data` object for the best bid and ask below, and how often they changed.
+    struct Top {
+      bool present = false;
+      Decimal price{};
+      std::string size;
+    };
+    Top best_bid, best_ask;
+    std::string l1;
+    std::uint64_t l1_version = 0;
   };
 
   State(std::uint64_t seed, std::vector<std::string> names, SimClock c)
@@ -141,12 +151,14 @@ struct BtseMarketFeed::State {
     for (Market& m : markets) {
       m.seq = 1;
       m.timestamp_ms = now_ms;
+      render_l1(m);
     }
   }
   void add_markets(std::vector<std::string> names) {
     for (std::string& n : names) {
       markets.emplace_back();
       markets.back().symbol = std::move(n);
+      render_l1(markets.back());
     }
   }
   // The next raw frame: the generator's (endless; made at `now_ns`, 0 for its own clock) or the
@@ -169,6 +181,8 @@ struct BtseMarketFeed::State {
   MarketFrame book_frame(Market& m, simdjson::dom::element data);
   MarketFrame cross(Market& m);
   void put_delta_tail(Market& m);
+  static void update_l1(Market& m);
+  static void render_l1(Market& m);
 
   std::unique_ptr<sample::BtseGenerator> generator;  // one of these two
   std::unique_ptr<CaptureFrames> capture;
@@ -314,6 +328,7 @@ MarketFrame BtseMarketFeed::State::book_frame(Market& m, simdjson::dom::element 
     for (simdjson::dom::element e : asks) (void)apply_level(m.asks, e, unused);
     if (first) {
       m.seq = seq;  // the chain starts where the source's does
+      update_l1(m);
       return {};
     }
     put_difference(old_bids, m.bids, bid_wire);
@@ -325,7 +340,35 @@ MarketFrame BtseMarketFeed::State::book_frame(Market& m, simdjson::dom::element 
   out = R"({"bids":)" + bid_wire + R"(],"asks":)" + ask_wire + ']';
   ++m.seq;
   put_delta_tail(m);
+  update_l1(m);
   return {Venue::btse, kBookKind, m.symbol, out, 0};
+}
+
+// Re-renders the market's snapshotL1 data when its best bid or ask (price or size) changed.
+void BtseMarketFeed::State::update_l1(Market& m) {
+  auto same = [](const Market::Top& top, const auto& side) {
+    if (side.empty()) return !top.present;
+    return top.present && top.price == side.begin()->first && top.size == side.begin()->second.size;
+  };
+  if (same(m.best_bid, m.bids) && same(m.best_ask, m.asks)) return;
+  render_l1(m);
+}
+
+void BtseMarketFeed::State::render_l1(Market& m) {
+  m.l1 = R"({"bids":[)";
+  auto put = [&](const auto& side, Market::Top& top) {
+    top.present = !side.empty();
+    if (!top.present) return;
+    top.price = side.begin()->first;
+    top.size = side.begin()->second.size;
+    m.l1 += "[\"" + side.begin()->second.price + "\",\"" + top.size + "\"]";
+  };
+  put(m.bids, m.best_bid);
+  m.l1 += R"(],"asks":[)";
+  put(m.asks, m.best_ask);
+  m.l1 += R"(],"type":"snapshotL1","symbol":")" + m.symbol + R"(","timestamp":)" +
+          std::to_string(m.timestamp_ms) + "}";
+  ++m.l1_version;
 }
 
 // A delta that puts a bid at the best ask: the book crosses (the model keeps it out; the next
@@ -399,6 +442,16 @@ BtseBookState BtseMarketFeed::book(std::string_view market) const {
   return b;
 }
 
+std::string_view BtseMarketFeed::l1_data(std::string_view market) const {
+  const State::Market* m = state_->find(market);
+  return m == nullptr ? std::string_view{} : std::string_view(m->l1);
+}
+
+std::uint64_t BtseMarketFeed::l1_version(std::string_view market) const {
+  const State::Market* m = state_->find(market);
+  return m == nullptr ? 0 : m->l1_version;
+}
+
 bool BtseMarketFeed::skip_sequence(std::string_view market) {
   State::Market* m = state_->find(market);
   if (m == nullptr) return false;
@@ -416,10 +469,12 @@ bool BtseMarketFeed::cross_book(std::string_view market) {
 // ---- BtseEndpoint ------------------------------------------------------------------------------
 
 struct BtseEndpoint::State {
+  enum class Kind : std::uint8_t { book, l1, trade };
   struct Subscription {
     std::string topic;  // as the client wrote it: data frames carry it back
     std::string market;
-    bool book;
+    Kind kind;
+    std::uint64_t l1_sent = 0;  // l1: the feed's l1_version last sent
   };
   State(const BtseMarketFeed& f, BtsePath p) : feed(f), path(p) {}
 
@@ -471,11 +526,14 @@ void BtseEndpoint::on_request(std::string_view request, std::vector<std::string>
     }
     const std::size_t colon = topic.find(':');
     const std::string_view kind = topic.substr(0, colon);
-    if (colon == std::string_view::npos || (kind != kBookKind && kind != kTradeKind)) {
+    if (colon == std::string_view::npos ||
+        (kind != kBookKind && kind != kTradeKind && kind != kL1Kind)) {
       errors.push_back({std::string(topic), 1005});
       continue;
     }
     const bool book = kind == kBookKind;
+    const State::Kind sub_kind =
+        book ? State::Kind::book : (kind == kL1Kind ? State::Kind::l1 : State::Kind::trade);
     std::string_view market = topic.substr(colon + 1);
     bool grouping_zero = true;
     if (book) split_grouping(market, grouping_zero);
@@ -485,10 +543,10 @@ void BtseEndpoint::on_request(std::string_view request, std::vector<std::string>
     }
     // Book topics belong to OSS and everything else to the main path: the wrong path leaves the
     // topic out of the ack and never delivers it.
-    if (book != (state_->path == BtsePath::oss)) continue;
+    if ((sub_kind != State::Kind::trade) != (state_->path == BtsePath::oss)) continue;
     acked.emplace_back(topic);
     std::erase_if(subs, [&](const State::Subscription& s) {
-      return s.book == book && s.market == market;
+      return s.kind == sub_kind && s.market == market;
     });
     if (!subscribe) {
       ++counters_.unsubscribes;
@@ -496,10 +554,16 @@ void BtseEndpoint::on_request(std::string_view request, std::vector<std::string>
     }
     ++counters_.subscribes;
     if (!grouping_zero) continue;  // acked, then silent: only grouping 0 is served
-    subs.push_back({std::string(topic), std::string(market), book});
+    subs.push_back({std::string(topic), std::string(market), sub_kind,
+                    state_->feed.l1_version(market)});
     if (book) {
       data.push_back(R"({"topic":")" + std::string(topic) + R"(","data":)" +
                      state_->feed.snapshot_data(market) + "}");
+    } else if (sub_kind == State::Kind::l1) {
+      // The current best bid and ask at once (a choice: B5 does not say; the update: topic
+      // opens with a snapshot too).
+      data.push_back(R"({"topic":")" + std::string(topic) + R"(","data":)" +
+                     std::string(state_->feed.l1_data(market)) + "}");
     } else if (const std::string_view recent = state_->feed.recent_trades(market); !recent.empty()) {
       data.emplace_back(recent);  // the first batch repeats recent trades, as probes saw
     }
@@ -512,8 +576,9 @@ void BtseEndpoint::on_request(std::string_view request, std::vector<std::string>
 bool BtseEndpoint::render(const MarketFrame& frame, std::string& out) {
   if (frame.venue != Venue::btse) return false;
   const bool book = frame.channel == kBookKind;
+  const State::Kind kind = book ? State::Kind::book : State::Kind::trade;
   for (const State::Subscription& s : state_->subscriptions) {
-    if (s.book != book || s.market != frame.market) continue;
+    if (s.kind != kind || s.market != frame.market) continue;
     if (book) {
       out = R"({"topic":")" + s.topic + R"(","data":)";
       out += frame.text;
@@ -524,6 +589,18 @@ bool BtseEndpoint::render(const MarketFrame& frame, std::string& out) {
     return true;
   }
   return false;
+}
+
+void BtseEndpoint::render_derived(const MarketFrame& frame, std::vector<std::string>& out) {
+  if (frame.venue != Venue::btse || frame.channel != kBookKind) return;
+  for (State::Subscription& s : state_->subscriptions) {
+    if (s.kind != State::Kind::l1 || s.market != frame.market) continue;
+    const std::uint64_t version = state_->feed.l1_version(s.market);
+    if (version == s.l1_sent) continue;  // this delta left the best bid and ask as they were
+    s.l1_sent = version;
+    out.push_back(R"({"topic":")" + s.topic + R"(","data":)" +
+                  std::string(state_->feed.l1_data(s.market)) + "}");
+  }
 }
 
 Route btse_oss_route(const BtseMarketFeed& feed) {

@@ -160,6 +160,7 @@ struct Server {
   std::uint64_t produced = 0;                         // frames due so far (see on_tick)
   std::chrono::steady_clock::time_point started_at{};
   std::string scratch;
+  std::vector<std::string> derived;  // publish(): frames a connection derives from one frame
   bool market_paused = options.market_paused;        // see resume_market()
   std::unique_ptr<capture::FrameRecorder> recorder;  // --record; the I/O thread is its producer
   std::uint32_t next_connection_id = 0;               // the n-th WebSocket accepted
@@ -494,22 +495,28 @@ void Server::on_tick(beast::error_code ec) {
   do_tick();
 }
 
-// Offers one market frame to every open connection; each wanting it gets its own rendering.
+// Offers one market frame to every open connection; each wanting it gets its own rendering,
+// then any frames it derives from it (CHART candles, snapshotL1).
 void Server::publish(const MarketFrame& frame) {
   if (frame.text.empty()) return;  // a paced source with nothing due this time
+  auto send = [this](ServerSession& s, std::string& text) {
+    const bool is_short = text.starts_with(R"({"r":)");  // Coinone SHORT; others count as DEFAULT
+    (is_short ? stats.frames_short : stats.frames_default).fetch_add(1, std::memory_order_relaxed);
+    s.send(std::move(text));
+    text = std::string();
+  };
   for (const auto& w : sessions) {
     auto s = w.lock();
-    if (!s || !s->open() || s->endpoint() == nullptr || s->stalled(now) ||
-        !s->endpoint()->render(frame, scratch)) {
-      continue;
+    if (!s || !s->open() || s->endpoint() == nullptr || s->stalled(now)) continue;
+    if (s->endpoint()->render(frame, scratch)) {
+      if (options.send_stamps != nullptr && frame.stamp_key != 0) {
+        options.send_stamps->put(frame.stamp_key, now_ns());
+      }
+      send(*s, scratch);
     }
-    if (options.send_stamps != nullptr && frame.stamp_key != 0) {
-      options.send_stamps->put(frame.stamp_key, now_ns());
-    }
-    const bool is_short = scratch.starts_with(R"({"r":)");  // Coinone SHORT; others count as DEFAULT
-    (is_short ? stats.frames_short : stats.frames_default).fetch_add(1, std::memory_order_relaxed);
-    s->send(std::move(scratch));
-    scratch = std::string();
+    derived.clear();
+    s->endpoint()->render_derived(frame, derived);
+    for (std::string& d : derived) send(*s, d);
   }
 }
 

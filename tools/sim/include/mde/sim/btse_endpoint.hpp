@@ -19,7 +19,8 @@
 //                   delta carrying the difference from the book before, and each capture delta
 //                   is applied and re-chained, so the chain every subscriber sees stays
 //                   unbroken whatever the capture's seqNums did. Markets outside the feed's list
-//                   are skipped.
+//                   are skipped. From the same book model it keeps each market's best bid and
+//                   ask (the snapshotL1 topic, B5), re-rendered only when either changes.
 //   BtseEndpoint    one per connection: `{"op":"subscribe","args":[...]}` -> the errors frame
 //                   (if any topic failed) then the ack listing only the topics that succeeded,
 //                   then per book topic a snapshot (up to 50 levels a side, asks worst-first) and
@@ -29,6 +30,9 @@
 //                   topics on the main path (and trade topics on OSS) are left out of the ack and
 //                   never delivered, as the venue does. `update:SYM` without `_0` is the `_0`
 //                   chain; another grouping is acked and stays silent (the probe's behaviour).
+//                   `snapshotL1:SYM` (OSS only, like the book topics): the current best bid and
+//                   ask after the ack, then a frame each time a book delta changes either (no
+//                   seqNum; price and size strings, as B5's example).
 //
 // Thread: the simulator's I/O thread. Tool side: allocates freely.
 #pragma once
@@ -80,6 +84,10 @@ class BtseMarketFeed final : public MarketSource {
   // The market's latest trade batch frame ("" before the first).
   [[nodiscard]] std::string_view recent_trades(std::string_view market) const;
   [[nodiscard]] BtseBookState book(std::string_view market) const;
+  // The `data` object of the market's snapshotL1 frame: its best bid and ask as of their latest
+  // change ("" for an unknown market); and how many times they changed.
+  [[nodiscard]] std::string_view l1_data(std::string_view market) const;
+  [[nodiscard]] std::uint64_t l1_version(std::string_view market) const;
 
   // Fault knobs (false for an unknown market).
   bool skip_sequence(std::string_view market);
@@ -101,6 +109,8 @@ class BtseEndpoint final : public EndpointConnection {
 
   void on_request(std::string_view request, std::vector<std::string>& out) override;
   [[nodiscard]] bool render(const MarketFrame& frame, std::string& out) override;
+  // snapshotL1 frames: after a book frame of a subscribed market that changed its top of book.
+  void render_derived(const MarketFrame& frame, std::vector<std::string>& out) override;
   [[nodiscard]] const EndpointCounters& counters() const override { return counters_; }
 
  private:

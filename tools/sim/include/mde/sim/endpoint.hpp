@@ -4,8 +4,9 @@
 //   MarketSource        one per venue: the tick loop pulls `rate` frames a second from each and
 //                       offers every frame to every open connection (deterministic per seed).
 //   EndpointConnection  one per accepted WebSocket connection on a path: frames to send on open
-//                       (Coinone CONNECTED), answers to each client text frame, and whether it
-//                       wants a market frame (rendered in its subscription's format).
+//                       (Coinone CONNECTED), answers to each client text frame, whether it
+//                       wants a market frame (rendered in its subscription's format), and the
+//                       frames it derives from one (Coinone CHART, BTSE snapshotL1).
 //   Route               a path and how a connection on it is opened from the upgrade request
 //                       (Coinone private checks its signature headers there).
 //
@@ -63,6 +64,13 @@ class EndpointConnection {
   virtual void on_request(std::string_view request, std::vector<std::string>& out) = 0;
   // Whether this connection wants `frame`; if so `out` is what to send and the result is true.
   [[nodiscard]] virtual bool render(const MarketFrame& frame, std::string& out) = 0;
+  // Frames of channels this connection derives from `frame` rather than receiving from the
+  // source (Coinone CHART candles from a TRADE, BTSE snapshotL1 from a book delta), appended to
+  // `out`; sent after render's frame, whether or not render wanted `frame`.
+  virtual void render_derived(const MarketFrame& frame, std::vector<std::string>& out) {
+    (void)frame;
+    (void)out;
+  }
   // Non-zero: close the connection with this WebSocket close code right after on_open's frames
   // (4280 for a private connection whose signature did not verify).
   [[nodiscard]] virtual std::uint16_t close_code() const { return 0; }

@@ -107,7 +107,10 @@ TEST(PipelineAllocation, MixedVenueReplayWithDropsRejectionsAndResyncsAllocatesN
 
   const replay::ProducerStats& p = pipeline.input(0).stats();
   ASSERT_TRUE(strategy.loss_seen) << "no loss reached the strategy: the drop path never ran";
-  ASSERT_GE(strategy.events, strategy.warmup + 20'000)
+  // How much the drop policy lets through depends on how the two threads share the CPUs: 13 k
+  // to 19 k events after warm-up were seen with another test running beside this one (over
+  // 20 k alone). 5 k events of every kind, drops and notices included, is still a measurement.
+  ASSERT_GE(strategy.events, strategy.warmup + 5'000)
       << "too little was delivered after warm-up to measure";
   EXPECT_EQ(p.frames, kFrames + capture.malformed());
   EXPECT_EQ(p.rejected, capture.malformed()) << "every injected bad frame is rejected, no other";

@@ -3,6 +3,9 @@
 // thread (books, trades, tickers, own orders, balances, strategy callbacks) allocates again, for
 // Coinone public in both formats, Coinone private, and BTSE books and trades. The simulator runs
 // in this process and allocates freely on its own thread: the counter tells threads apart by name.
+// The window holds no PING (15-20 s apart): a write still allocates, about six times per PING,
+// two of them inside OpenSSL 3.0's SSL_write (its record layer's WPACKET, TLS 1.2 included), the
+// rest Asio's timer and Beast's write operations and the outbox's copy (docs/ARCHITECTURE.md).
 #include <gtest/gtest.h>
 
 #include <atomic>

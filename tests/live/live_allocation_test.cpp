@@ -79,9 +79,7 @@ TEST_F(LiveAllocation, TheIoAndCoreThreadsNeverAllocateOnceDataFlows) {
                            {Channel::trade, "BTC", "KRW", kDefault},
                            {Channel::ticker, "BTC", "KRW", kDefault}};
   rt.add_session(std::move(coinone));
-  live::SessionOptions own = live_test::session_to(*sim_, sim_->coinone_private_url());
-  own.credentials = {coinone::Secret(std::string(sim::kSimDemoAccessToken)),
-                     coinone::Secret(std::string(sim::kSimDemoSecretKey))};
+  live::SessionOptions own = live_test::demo_private_session_to(*sim_);
   own.private_subscriptions = {{Channel::orders, {}, "KRW", kShort},
                                {Channel::assets, {}, "KRW", kDefault}};
   rt.add_session(std::move(own));

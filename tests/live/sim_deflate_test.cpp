@@ -5,9 +5,7 @@
 
 #include <string>
 
-#include "live/live_test_support.hpp"
-#include "live/raw_websocket_client.hpp"
-#include "mde/sim/simulator.hpp"
+#include "live/sim_session_support.hpp"
 
 namespace mde::live_test {
 namespace {
@@ -19,20 +17,10 @@ bool names_deflate(const std::string& head) {
   return head.find("permessage-deflate") != std::string::npos;
 }
 
-class SimDeflate : public ::testing::Test {
+class SimDeflate : public SimulatorFixture<Recorder> {
  protected:
-  void SetUp() override {
-    sim::SimOptions o;
-    o.cert_dir = certs_.path();
-    o.rate = 2000;
-    sim_ = std::make_unique<sim::Simulator>(std::move(o));
-    sim_->start();
-  }
-  void TearDown() override { sim_->stop(); }
-
-  RawWebSocketClient connect(const std::string& path, const std::string& headers) {
-    return RawWebSocketClient(sim_->port(), sim_->ca_file().string(), path, headers);
-  }
+  SimDeflate() : SimulatorFixture("deflate") {}
+  void SetUp() override { start_sim({.rate = 2000}); }
 
   // Reads text messages until one contains `needle` (at most 200); counts the compressed ones.
   static bool read_until(RawWebSocketClient& c, const std::string& needle, int& compressed,
@@ -47,9 +35,6 @@ class SimDeflate : public ::testing::Test {
     }
     return false;
   }
-
-  TempDir certs_{"deflate"};
-  std::unique_ptr<sim::Simulator> sim_;
 };
 
 TEST_F(SimDeflate, BtseBookAndTradeEndpointsCompressWhenTheClientOffersDeflate) {
@@ -63,7 +48,7 @@ TEST_F(SimDeflate, BtseBookAndTradeEndpointsCompressWhenTheClientOffersDeflate) 
                         Case{"/ws/spot", R"({"op":"subscribe","args":["tradeHistoryApi:BTC-USD"]})",
                              R"("topic":"tradeHistoryApi:BTC-USD")"}}) {
     SCOPED_TRACE(c.path);
-    RawWebSocketClient client = connect(c.path, kOfferDeflate);
+    RawWebSocketClient client = raw_client_to(*sim_, c.path, kOfferDeflate);
     ASSERT_TRUE(client.upgraded()) << client.response_head();
     EXPECT_TRUE(names_deflate(client.response_head())) << client.response_head();
     client.send_text(c.subscribe);
@@ -76,7 +61,7 @@ TEST_F(SimDeflate, BtseBookAndTradeEndpointsCompressWhenTheClientOffersDeflate) 
 }
 
 TEST_F(SimDeflate, CoinoneNeverNegotiatesDeflateEvenWhenOffered) {
-  RawWebSocketClient client = connect("/", kOfferDeflate);
+  RawWebSocketClient client = raw_client_to(*sim_, "/", kOfferDeflate);
   ASSERT_TRUE(client.upgraded()) << client.response_head();
   EXPECT_FALSE(names_deflate(client.response_head())) << client.response_head();
   client.send_text(
@@ -89,7 +74,7 @@ TEST_F(SimDeflate, CoinoneNeverNegotiatesDeflateEvenWhenOffered) {
 }
 
 TEST_F(SimDeflate, ABtseClientThatDoesNotOfferDeflateGetsPlainFrames) {
-  RawWebSocketClient client = connect("/ws/oss/spot", "");
+  RawWebSocketClient client = raw_client_to(*sim_, "/ws/oss/spot");
   ASSERT_TRUE(client.upgraded()) << client.response_head();
   EXPECT_FALSE(names_deflate(client.response_head())) << client.response_head();
   client.send_text(R"({"op":"subscribe","args":["update:ETH-USD_0"]})");

@@ -6,7 +6,6 @@
 #include <string>
 #include <utility>
 
-#include "live/raw_websocket_client.hpp"
 #include "live/sim_session_support.hpp"
 
 namespace mde::live_test {
@@ -19,10 +18,6 @@ class SimDerivedLive : public SimulatorFixture<Recorder> {
     sim::SimOptions o;
     o.rate = 2000;
     start_sim(std::move(o));
-  }
-
-  RawWebSocketClient connect(const std::string& path) {
-    return RawWebSocketClient(sim_->port(), sim_->ca_file().string(), path);
   }
 
   // How many of the next text messages (at most `limit`, until `wanted` are seen) hold `needle`.
@@ -38,7 +33,7 @@ class SimDerivedLive : public SimulatorFixture<Recorder> {
 };
 
 TEST_F(SimDerivedLive, CoinoneChartCandlesArriveInTheSubscriptionsFormat) {
-  RawWebSocketClient client = connect("/");
+  RawWebSocketClient client = raw_client_to(*sim_, "/");
   ASSERT_TRUE(client.upgraded()) << client.response_head();
   client.send_text(
       R"({"request_type":"SUBSCRIBE","channel":"CHART","topic":{"quote_currency":"KRW","target_currency":"XRP","interval":"1m"},"format":"SHORT"})");
@@ -49,7 +44,7 @@ TEST_F(SimDerivedLive, CoinoneChartCandlesArriveInTheSubscriptionsFormat) {
 }
 
 TEST_F(SimDerivedLive, BtseSnapshotL1FramesArriveOnOss) {
-  RawWebSocketClient client = connect("/ws/oss/spot");
+  RawWebSocketClient client = raw_client_to(*sim_, "/ws/oss/spot");
   ASSERT_TRUE(client.upgraded()) << client.response_head();
   client.send_text(R"({"op":"subscribe","args":["snapshotL1:BTC-USD"]})");
   EXPECT_EQ(count(client, R"({"event":"subscribe","channel":["snapshotL1:BTC-USD"]})", 1, 10), 1);

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
+#include <string>
 
 #include "live/capture_records.hpp"
 #include "live/live_test_support.hpp"
@@ -18,46 +20,45 @@ using live_test::wait_until;
 class SimRecordVenue : public live_test::SimulatorFixture<live_test::Recorder> {
  protected:
   SimRecordVenue() : SimulatorFixture("record-venue") {}
+
+  // Runs `session` against a simulator recording what it sends until the session has read
+  // `frames` frames; every recorded frame must carry `venue`.
+  void expect_recorded_under(Venue venue, sim::SimOptions sim_options,
+                             const std::function<live::SessionOptions()>& session,
+                             std::uint64_t frames) {
+    const std::string record = (certs_.path() / "sim.mdecap").string();
+    sim_options.record_path = record;
+    start_sim(std::move(sim_options));
+    runtime().add_session(session());
+    runtime().start();
+    ASSERT_TRUE(wait_until([&] { return runtime().session(0).stats().frames.load() >= frames; },
+                           10s));
+    runtime().stop();
+    sim_->stop();
+
+    const live_test::RecordedCapture capture = live_test::read_capture(record);
+    ASSERT_TRUE(capture.opened);
+    ASSERT_GE(capture.frames.size(), frames);
+    for (const live_test::RecordedFrame& f : capture.frames) {
+      EXPECT_EQ(f.venue, venue) << f.text.substr(0, 80);
+    }
+  }
 };
 
 TEST_F(SimRecordVenue, EveryFrameOfABtseConnectionIsRecordedUnderTheBtseVenue) {
-  const std::string record = (certs_.path() / "sim.mdecap").string();
-  start_sim({.seed = 43, .rate = 2000, .record_path = record});
-  live::SessionOptions o = live_test::session_to(*sim_, sim_->btse_oss_url(), Venue::btse);
-  o.btse_subscriptions = {{Channel::book, "BTC-USD"}};
-  runtime().add_session(o);
-  runtime().start();
-  ASSERT_TRUE(wait_until([&] { return runtime().session(0).stats().frames.load() >= 20; }, 10s));
-  runtime().stop();
-  sim_->stop();
-
-  const live_test::RecordedCapture capture = live_test::read_capture(record);
-  ASSERT_TRUE(capture.opened);
-  ASSERT_GE(capture.frames.size(), 20u);
-  for (const live_test::RecordedFrame& f : capture.frames) {
-    EXPECT_EQ(f.venue, Venue::btse) << f.text.substr(0, 80);
-  }
+  expect_recorded_under(Venue::btse, {.seed = 43, .rate = 2000}, [&] {
+    live::SessionOptions o = live_test::session_to(*sim_, sim_->btse_oss_url(), Venue::btse);
+    o.btse_subscriptions = {{Channel::book, "BTC-USD"}};
+    return o;
+  }, 20);
 }
 
 TEST_F(SimRecordVenue, EveryFrameOfACoinonePrivateConnectionIsRecordedUnderTheCoinoneVenue) {
-  const std::string record = (certs_.path() / "sim.mdecap").string();
-  start_sim({.seed = 44, .rate = 500, .private_rate = 400, .record_path = record});
-  live::SessionOptions o = live_test::session_to(*sim_, sim_->coinone_private_url());
-  o.credentials = {coinone::Secret(std::string(sim::kSimDemoAccessToken)),
-                   coinone::Secret(std::string(sim::kSimDemoSecretKey))};
-  o.private_subscriptions = {{Channel::orders, {}, "KRW", coinone::WireFormat::short_format}};
-  runtime().add_session(o);
-  runtime().start();
-  ASSERT_TRUE(wait_until([&] { return runtime().session(0).stats().frames.load() >= 10; }, 10s));
-  runtime().stop();
-  sim_->stop();
-
-  const live_test::RecordedCapture capture = live_test::read_capture(record);
-  ASSERT_TRUE(capture.opened);
-  ASSERT_GE(capture.frames.size(), 10u);
-  for (const live_test::RecordedFrame& f : capture.frames) {
-    EXPECT_EQ(f.venue, Venue::coinone) << f.text.substr(0, 80);
-  }
+  expect_recorded_under(Venue::coinone, {.seed = 44, .rate = 500, .private_rate = 400}, [&] {
+    live::SessionOptions o = live_test::demo_private_session_to(*sim_);
+    o.private_subscriptions = {{Channel::orders, {}, "KRW", coinone::WireFormat::short_format}};
+    return o;
+  }, 10);
 }
 
 }  // namespace

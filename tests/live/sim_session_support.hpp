@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "live/live_test_support.hpp"
+#include "live/raw_websocket_client.hpp"
 #include "mde/feeds/live/session.hpp"
 #include "mde/runtime/live_runtime.hpp"
 #include "mde/sim/simulator.hpp"
@@ -27,6 +28,22 @@ inline live::SessionOptions session_to(const sim::Simulator& sim, const std::str
   o.timers.backoff_max = std::chrono::milliseconds(200);
   o.timers.connect_timeout = std::chrono::seconds(2);
   return o;
+}
+
+// A Coinone private session to the simulator, signed with the account it accepts by default
+// (the documented demo account, SimOptions::coinone_account); subscriptions are the caller's.
+inline live::SessionOptions demo_private_session_to(const sim::Simulator& sim) {
+  live::SessionOptions o = session_to(sim, sim.coinone_private_url());
+  o.credentials = {coinone::Secret(std::string(sim::kSimDemoAccessToken)),
+                   coinone::Secret(std::string(sim::kSimDemoSecretKey))};
+  return o;
+}
+
+// A client that is not Beast (raw_websocket_client.hpp) upgraded on `path` of the simulator,
+// trusting its certificate; `extra_headers` are "Name: value\r\n" lines.
+inline RawWebSocketClient raw_client_to(const sim::Simulator& sim, const std::string& path,
+                                        const std::string& extra_headers = {}) {
+  return RawWebSocketClient(sim.port(), sim.ca_file().string(), path, extra_headers);
 }
 
 // The simulator in this process, its certificate in a directory of the test's own, and one live

@@ -3,9 +3,8 @@
 // thread (books, trades, tickers, own orders, balances, strategy callbacks) allocates again, for
 // Coinone public in both formats, Coinone private, and BTSE books and trades. The simulator runs
 // in this process and allocates freely on its own thread: the counter tells threads apart by name.
-// The window holds no PING (15-20 s apart): a write still allocates, about six times per PING,
-// two of them inside OpenSSL 3.0's SSL_write (its record layer's WPACKET, TLS 1.2 included), the
-// rest Asio's timer and Beast's write operations and the outbox's copy (docs/ARCHITECTURE.md).
+// The window holds no PING (15-20 s apart); the second test covers writes: they allocate only
+// inside OpenSSL 3.0's SSL_write, twice per record (docs/ARCHITECTURE.md).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -122,6 +121,41 @@ TEST_F(LiveAllocation, TheIoAndCoreThreadsNeverAllocateOnceDataFlows) {
   }
   // The default that makes this hold: TLS 1.2 (OpenSSL 3.0 allocates per TLS 1.3 record).
   EXPECT_EQ(sim_->stats().tls13_handshakes.load(), 0u);
+}
+
+
+// Keepalive writes (PING, `ping`) on a warm connection: our code takes nothing from the heap (the
+// outbox reuses its slots, every timer and write operation takes this connection's arena). What
+// is left is OpenSSL 3.0's own: SSL_write builds each record header in a WPACKET whose
+// bookkeeping it mallocs and frees per record, TLS 1.2 included, and no public API avoids it.
+TEST_F(LiveAllocation, KeepaliveWritesAllocateOnlyInsideOpenSslsRecordLayer) {
+  LiveRuntime<CountingStrategy>& rt = runtime({.queue_capacity = 4096});
+  live::SessionOptions coinone = live_test::session_to(*sim_, sim_->coinone_public_url());
+  coinone.subscriptions = {{Channel::trade, "XRP", "KRW", kShort}};
+  coinone.timers.ping_interval = std::chrono::milliseconds(2);
+  rt.add_session(std::move(coinone));
+  live::SessionOptions btse = live_test::session_to(*sim_, sim_->btse_main_url(), Venue::btse);
+  btse.btse_subscriptions = {{Channel::trade, "BTC-USD"}};
+  btse.timers.ping_interval = std::chrono::milliseconds(3);
+  rt.add_session(std::move(btse));
+  rt.start();
+
+  const auto pings = [&] {
+    return rt.session(0).stats().pings_sent.load() + rt.session(1).stats().pings_sent.load();
+  };
+  const CountingStrategy& s = recorder_;
+  ASSERT_TRUE(wait_until([&] { return s.trades >= 200 && pings() >= 200; },
+                         std::chrono::seconds(20)));
+  const std::uint64_t io_before = test::allocations_by_threads_named("mde-io");
+  const std::uint64_t pings_before = pings();
+  ASSERT_TRUE(wait_until([&] { return pings() >= pings_before + 1'000; }, std::chrono::seconds(20)));
+  const std::uint64_t io_allocations = test::allocations_by_threads_named("mde-io") - io_before;
+  const std::uint64_t written = pings() - pings_before;
+  EXPECT_LE(io_allocations, 2 * (written + 2))  // + the writes in flight at both ends
+      << "more than OpenSSL's two per record: " << io_allocations << " for " << written << " PINGs";
+  for (std::size_t k = 0; k < rt.session_count(); ++k) {
+    EXPECT_EQ(rt.session(k).stats().disconnects.load(), 0u) << "session " << k;
+  }
 }
 
 }  // namespace

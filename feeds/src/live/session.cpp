@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <deque>
 #include <random>
 #include <stdexcept>
 
@@ -22,6 +21,8 @@
 #include "mde/feeds/publish/event_publisher.hpp"
 #include "mde/feeds/venue_decoder.hpp"
 #include "error_attribution.hpp"
+#include "handler_arena.hpp"
+#include "outbox.hpp"
 #include "tls.hpp"
 #include "venue_protocol.hpp"
 
@@ -35,13 +36,15 @@ namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using Stream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
 
-// One connection attempt: the stream with the buffers its operations use. Handlers hold it
-// (shared_ptr), so an abandoned connection's buffers outlive its last operation.
+// One connection attempt: the stream with the buffers and the operation memory (arena) its
+// operations use. Handlers hold it (shared_ptr), so an abandoned connection's buffers and arena
+// outlive its last operation.
 struct Connection {
   Connection(asio::io_context& io, asio::ssl::context& tls) : ws(io, tls) {}
+  HandlerArena arena;  // declared first: destroyed last
   Stream ws;
   beast::flat_buffer buffer;
-  std::deque<std::string> outbox;  // front() is being written while `writing`
+  Outbox outbox;  // front() is being written while `writing`
   bool writing = false;
 };
 using Clock = std::chrono::steady_clock;
@@ -196,7 +199,9 @@ struct LiveSession::Impl {
   void do_read(std::uint64_t gen) {
     auto c = conn;
     Stream* s = &c->ws;
-    s->async_read(c->buffer, [this, gen, c](beast::error_code e, std::size_t) { on_read(gen, e); });
+    s->async_read(c->buffer, with_arena(c->arena, [this, gen, c](beast::error_code e, std::size_t) {
+                    on_read(gen, e);
+                  }));
   }
 
   void on_read(std::uint64_t gen, beast::error_code ec) {
@@ -323,18 +328,18 @@ struct LiveSession::Impl {
   void arm_ack_timer(std::uint64_t gen) {
     if (!protocol->awaiting_replies()) return;
     ack_timer.expires_at(protocol->next_reply_deadline());
-    ack_timer.async_wait([this, gen](beast::error_code ec) {
+    ack_timer.async_wait(with_arena(conn->arena, [this, gen, c = conn](beast::error_code ec) {
       if (ec || gen != generation) return;
       failed.clear();
       protocol->on_reply_timeout(Clock::now(), failed);
       report_failed();
       arm_ack_timer(gen);
-    });
+    }));
   }
 
   // ---- writes (one outstanding at a time) -------------------------------------------------
-  void send(const std::string& text) {
-    conn->outbox.push_back(text);
+  void send(std::string_view text) {
+    conn->outbox.push(text);
     add(stats.requests_sent);
     if (!conn->writing) do_write(generation);
   }
@@ -344,14 +349,16 @@ struct LiveSession::Impl {
     c->writing = true;
     Stream* s = &c->ws;
     s->async_write(asio::buffer(c->outbox.front()),
-                   [this, gen, c](beast::error_code e, std::size_t) { on_write(gen, e); });
+                   with_arena(c->arena, [this, gen, c](beast::error_code e, std::size_t) {
+                     on_write(gen, e);
+                   }));
   }
 
   void on_write(std::uint64_t gen, beast::error_code ec) {
     if (gen != generation) return;
     conn->writing = false;
     if (ec) return fail(gen, SessionStage::write);
-    conn->outbox.pop_front();
+    conn->outbox.pop();
     if (!conn->outbox.empty()) do_write(gen);
   }
 
@@ -360,19 +367,19 @@ struct LiveSession::Impl {
     ping_timer.expires_after(options.timers.ping_interval.count() > 0
                                  ? options.timers.ping_interval
                                  : protocol->default_ping_interval());
-    ping_timer.async_wait([this, gen](beast::error_code ec) {
+    ping_timer.async_wait(with_arena(conn->arena, [this, gen, c = conn](beast::error_code ec) {
       if (ec || gen != generation) return;
       add(stats.pings_sent);
       send(protocol->ping_request());
       arm_ping(gen);
-    });
+    }));
   }
 
   void arm_watchdog(std::uint64_t gen) {
     const auto period = std::max<std::chrono::milliseconds>(
         std::chrono::milliseconds(10), options.timers.silence_timeout / 4);
     watchdog_timer.expires_after(period);
-    watchdog_timer.async_wait([this, gen](beast::error_code ec) {
+    watchdog_timer.async_wait(with_arena(conn->arena, [this, gen, c = conn](beast::error_code ec) {
       if (ec || gen != generation) return;
       if (now_ns() - last_rx_ns >
           std::chrono::duration_cast<std::chrono::nanoseconds>(options.timers.silence_timeout).count()) {
@@ -380,7 +387,7 @@ struct LiveSession::Impl {
         return fail(gen, SessionStage::watchdog);
       }
       arm_watchdog(gen);
-    });
+    }));
   }
 
   // ---- failure and recovery ---------------------------------------------------------------

@@ -117,6 +117,7 @@ struct BtseMarketFeed::State {
     std::int64_t timestamp_ms = 0;
     std::string trades;         // the latest trade batch frame
     std::string uncross_price;  // a crossing bid sent on the wire, deleted by the next delta
+    std::string uncross_restore;  // the bid it pushed out of the window, put back then
     bool cross_pending = false;
     // snapshotL1: the `data` object for the best bid and ask below, and how often they changed.
     struct Top {
@@ -314,8 +315,9 @@ MarketFrame BtseMarketFeed::State::book_frame(Market& m, simdjson::dom::element 
   std::string bid_wire = "[", ask_wire = "[";
   if (!m.uncross_price.empty()) {
     // Before the source's entries: a source entry at that price wins (last entry counts).
-    bid_wire += "[\"" + m.uncross_price + "\",\"0\"]";
+    bid_wire += "[\"" + m.uncross_price + "\",\"0\"]" + m.uncross_restore;
     m.uncross_price.clear();
+    m.uncross_restore.clear();
   }
   if (type == "snapshot") {
     const bool first = m.seq == 0;
@@ -377,7 +379,15 @@ MarketFrame BtseMarketFeed::State::cross(Market& m) {
   m.cross_pending = false;
   if (m.asks.empty()) return next();
   m.uncross_price = m.asks.begin()->second.price;
-  out = R"({"bids":[[")" + m.uncross_price + R"(","0.50000"]],"asks":[])";
+  out = R"({"bids":[[")" + m.uncross_price + R"(","0.50000"])";
+  if (m.bids.size() >= kBtseWindow) {
+    // The crossing bid enters the window, so its last bid leaves it (size 0), as any level
+    // pushed out does: the client's book stays within 50 levels. The next delta puts it back.
+    const auto& last = std::next(m.bids.begin(), kBtseWindow - 1)->second;
+    out += R"(,[")" + last.price + R"(","0"])";
+    m.uncross_restore = R"(,[")" + last.price + R"(",")" + last.size + R"("])";
+  }
+  out += R"(],"asks":[])";
   ++m.seq;
   put_delta_tail(m);
   return {Venue::btse, kBookKind, m.symbol, out, 0};

@@ -49,13 +49,16 @@ class TwoFormatWriter {
     short_.append(sep).append("\"").append(short_key).append("\":").append(value);
   }
   // A venue time in seconds: where its digits are is kept, so that SimClock::wall can write the
-  // time the event is sent over them (a 10-digit value; any other is left as it is).
-  void stamp_field(std::string_view long_key, std::string_view short_key, std::int64_t seconds) {
+  // time over them (a 10-digit value; any other is left as it is): the time the event is sent,
+  // or for `order_timestamp` the time its order was placed.
+  void stamp_field(std::string_view long_key, std::string_view short_key, std::int64_t seconds,
+                   bool order_time = false) {
     const std::string value = std::to_string(seconds);
     field(long_key, short_key, value);
     if (value.size() != kStampDigits || stamps_ == kMaxStamps) return;
     long_stamps_[stamps_] = static_cast<std::uint32_t>(long_.size() - value.size());
     short_stamps_[stamps_] = static_cast<std::uint32_t>(short_.size() - value.size());
+    order_time_[stamps_] = order_time;
     ++stamps_;
   }
   void raw(std::string_view long_text, std::string_view short_text) {
@@ -70,6 +73,7 @@ class TwoFormatWriter {
   static constexpr std::size_t kStampDigits = 10;  // seconds until the year 2286
   static constexpr std::size_t kMaxStamps = 3;     // MYORDER: executed, order and event time
   std::array<std::uint32_t, kMaxStamps> long_stamps_{}, short_stamps_{};  // offsets of the digits
+  std::array<bool, kMaxStamps> order_time_{};  // the stamp is the order's placement time
   std::uint8_t stamps_ = 0;
 
  private:
@@ -121,29 +125,63 @@ struct Event {
   std::uint8_t status = 0;
   // Where the venue times' digits are in each text (TwoFormatWriter::stamp_field).
   std::array<std::uint32_t, TwoFormatWriter::kMaxStamps> long_stamps{}, short_stamps{};
+  std::array<bool, TwoFormatWriter::kMaxStamps> order_time{};
   std::uint8_t stamps = 0;
+  // A fault's repeat of an event (duplicate_next_order_event) and its original share the texts
+  // the original was sent as, so the repeat is the same bytes whenever it goes out.
+  struct SentAs {
+    std::string long_text, short_text;
+  };
+  std::shared_ptr<SentAs> sent_as;
+  bool repeat = false;
 
   Event() = default;
   Event(std::string_view c, std::string t, TwoFormatWriter&& w, std::string oid, std::uint8_t st)
       : channel(c), target(std::move(t)), long_text(std::move(w.long_)),
         short_text(std::move(w.short_)), order_id(std::move(oid)), status(st),
-        long_stamps(w.long_stamps_), short_stamps(w.short_stamps_), stamps(w.stamps_) {}
+        long_stamps(w.long_stamps_), short_stamps(w.short_stamps_), order_time(w.order_time_),
+        stamps(w.stamps_) {}
 
-  // SimClock::wall: every venue time in the event becomes `seconds` (same width, in place).
-  void restamp(std::int64_t seconds) noexcept {
-    if (seconds < 1'000'000'000 || seconds > 9'999'999'999) return;  // not 10 digits
+  // SimClock::wall: every venue time in the event becomes `event_s`, and its order_timestamp
+  // `order_s` (same width, in place).
+  void restamp(std::int64_t event_s, std::int64_t order_s) noexcept {
     for (std::size_t i = 0; i < stamps; ++i) {
+      const std::int64_t v = order_time[i] ? order_s : event_s;
+      if (v < 1'000'000'000 || v > 9'999'999'999) continue;  // not 10 digits
       put_digits(long_text.data() + long_stamps[i], TwoFormatWriter::kStampDigits,
-                 static_cast<std::uint64_t>(seconds));
+                 static_cast<std::uint64_t>(v));
       put_digits(short_text.data() + short_stamps[i], TwoFormatWriter::kStampDigits,
-                 static_cast<std::uint64_t>(seconds));
+                 static_cast<std::uint64_t>(v));
     }
   }
+};
+
+// An order's times as its events are stamped: `order_timestamp` is when the order was placed
+// (its first event), the same on every event of it (protocols.md A7.4: the wait event has
+// ot == ts, the fills carry the order's ot); `trade_done` repeats its last fill, times included
+// (A7.6). The feed makes one order's events at a time, so one order is followed at a time.
+struct OrderTimes {
+  std::string order_id;
+  std::int64_t placed = 0, last_fill = 0;  // seconds
+
+  // The event time to stamp on `status` of `id` made at `now`; follows the order's times.
+  std::int64_t event(const std::string& id, std::uint8_t status, std::int64_t now);
 };
 
 enum Status : std::uint8_t { kWait, kWatch, kTrade, kTradeDone, kCancel, kCancelPostOnly };
 constexpr std::array<std::string_view, 6> kStatus{"wait",   "watch",  "trade",
                                                   "trade_done", "cancel", "cancel_post_only"};
+
+std::int64_t OrderTimes::event(const std::string& id, std::uint8_t status, std::int64_t now) {
+  if (id != order_id) {
+    order_id = id;
+    placed = now;
+    last_fill = now;
+  }
+  if (status == kTradeDone) return last_fill;
+  if (status == kTrade) last_fill = now;
+  return now;
+}
 
 struct Balance {
   std::int64_t available = 0, locked = 0;  // 1e-8 units
@@ -207,7 +245,7 @@ struct CoinonePrivateFeed::State {
                    std::string_view side, std::int64_t price, std::int64_t qty,
                    const std::string& trade_id, std::int64_t executed, std::int64_t remain,
                    std::string_view type = "LIMIT") {
-    const std::int64_t ts = ++clock;
+    const std::int64_t ts = made.event(order_id, st, st == kTradeDone ? clock : ++clock);
     TwoFormatWriter w;
     w.begin("MYORDER");
     w.field("quote_currency", "qc", json_string("KRW"));
@@ -233,8 +271,9 @@ struct CoinonePrivateFeed::State {
     w.field("user_order_id", "ui", "null");
     w.field("prevented_qty", "pq", "null");
     if (opening) w.field("executed_timestamp", "et", "null");
+    else if (st == kCancelPostOnly) w.field("executed_timestamp", "et", "0");  // A7.4 example
     else w.stamp_field("executed_timestamp", "et", ts);
-    w.stamp_field("order_timestamp", "ot", ts);
+    w.stamp_field("order_timestamp", "ot", made.placed, true);
     w.stamp_field("timestamp", "ts", ts);
     w.end();
     queue.emplace_back("MYORDER", target, std::move(w), order_id, st);
@@ -420,6 +459,7 @@ struct CoinonePrivateFeed::State {
   std::uint64_t round = 0, trade_seq = 0;
   std::int64_t clock = 1761017305;  // seconds, as the venue's private examples (SimClock::fixed)
   SimClock sim_clock;               // wall: each event is restamped when it is yielded
+  OrderTimes made, sent;            // the order being queued / being yielded (wall)
   std::deque<Event> queue;
   std::map<std::string, Balance> balances;
   Event current;
@@ -447,9 +487,19 @@ MarketFrame CoinonePrivateFeed::next_frame() {
     s.credit = 0;  // played whole: nothing more, ever
     return {};
   }
-  s.current = std::move(s.queue.front());
+  Event next = std::move(s.queue.front());
   s.queue.pop_front();
-  if (s.sim_clock == SimClock::wall) s.current.restamp(wall_ns() / 1'000'000'000);
+  if (next.repeat && next.sent_as && !next.sent_as->long_text.empty()) {
+    next.long_text = next.sent_as->long_text;
+    next.short_text = next.sent_as->short_text;
+  } else if (s.sim_clock == SimClock::wall) {
+    const std::int64_t now = wall_ns() / 1'000'000'000;
+    const bool order = next.channel == "MYORDER";
+    const std::int64_t at = order ? s.sent.event(next.order_id, next.status, now) : now;
+    next.restamp(at, s.sent.placed);  // after event(): a new order's placement is `now`
+  }
+  if (next.sent_as && !next.repeat) *next.sent_as = {next.long_text, next.short_text};
+  s.current = std::move(next);
   if (s.current.channel == "MYORDER") ++s.order_events;
   return {Venue::coinone, s.current.channel, s.current.target, s.current.long_text, 0};
 }
@@ -463,7 +513,9 @@ void CoinonePrivateFeed::duplicate_next_order_event() {
   State& s = *state_;
   const std::size_t i = s.find_order_event(0, [](const Event& e) { return e.status == kTrade; });
   if (i == std::string::npos) return;  // a script with no fill left
+  s.queue[i].sent_as = std::make_shared<Event::SentAs>();
   Event copy = s.queue[i];
+  copy.repeat = true;
   s.queue.insert(s.queue.begin() + static_cast<std::ptrdiff_t>(i) + 1, std::move(copy));
 }
 

@@ -13,13 +13,16 @@
 //                              k=2 post-only   wait, cancel_post_only               -> cancelled
 //                              k=3 limit ASK   wait, trade, cancel (the remainder)  -> cancelled
 //                            with a MYASSET balance change after each order, fill and cancel.
+//                            Times (seconds): order_timestamp is when the order was placed (its
+//                            first event), the same on all its events; trade_done repeats its
+//                            fill's times; cancel_post_only has executed_timestamp 0 (A7.4).
 //                            Or, given an order script (order_script.hpp), its orders and steps
 //                            instead, played once from the first MYORDER subscription (own
 //                            orders are placed once the client listens), then nothing more.
 //                            `event_rate` events a second, paced by the tick loop: most calls to
 //                            next_frame() return an empty frame. Faults: the next fill (`trade`)
-//                            sent twice, or the next order's opening `wait`/`watch` swapped with
-//                            that order's following event.
+//                            sent twice (the same bytes), or the next order's opening
+//                            `wait`/`watch` swapped with that order's following event.
 //   coinone_private_route    one connection: CONNECTED, SUBSCRIBE MYORDER (topic array of markets,
 //                            none = every market; the ack echoes the array) / MYASSET (no topic; the
 //                            ack has no data), long keys in acks, SUBSCRIBED then ERROR 160012 for

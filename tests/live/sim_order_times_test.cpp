@@ -1,7 +1,8 @@
 // The simulator's MYORDER times, as protocols.md A7.4/A7.6 show them: `order_timestamp` is the
-// time the order was placed, the same on every event of that order (the wait example has
-// ot == ts, the fills carry the order's ot); `trade_done` repeats its last fill, times included;
-// a post-only cancel has executed_timestamp 0; a duplicated fill (fault) is the same bytes again.
+// time the order was placed on the book (the wait example has ot == ts), repeated by its fills,
+// and null where the examples show null (watch, cancel, cancel_post_only); watch carries its
+// executed_timestamp; `trade_done` repeats its last fill, times included; a post-only cancel has
+// executed_timestamp 0; a duplicated fill (fault) is the same bytes again.
 // Found by an independent Node client's reference model (the simulator stamped each event's own
 // time as its order_timestamp). Without sockets: the feed's frames, in both key formats.
 #include <gtest/gtest.h>
@@ -76,25 +77,40 @@ std::map<std::string, std::vector<OrderTimes>> by_order(const std::vector<OrderT
   return orders;
 }
 
-TEST(SimOrderTimes, OrderTimestampIsWhenTheOrderWasPlacedOnEveryEventOfIt) {
+TEST(SimOrderTimes, OrderTimestampIsWhenTheOrderWasPlacedOnItsWaitAndFillsAndNullElsewhere) {
   // The fixed clock advances one second per event, so an order's events have distinct times.
   sim::CoinonePrivateFeed feed(7, 100, 100, {}, SimClock::fixed);  // one event per call
   Yielded got;
   for (int i = 0; i < 200; ++i) take(feed, got);
   for (const auto* events : {&got.long_keys, &got.short_keys}) {
-    int later_events = 0;
+    int fills_after_placing = 0, watched = 0, cancels = 0;
     const auto orders = by_order(*events);
     ASSERT_GE(orders.size(), 10u);
     for (const auto& [id, list] : orders) {
-      const std::int64_t placed = list.front().ts;  // the opening event: wait or watch
-      ASSERT_TRUE(list.front().status == "wait" || list.front().status == "watch") << id;
+      std::int64_t placed = kNull;  // the wait event's time (a stop order's comes after its watch)
       for (const OrderTimes& e : list) {
-        EXPECT_EQ(e.ot, placed) << id << " " << e.status;
-        EXPECT_GE(e.ts, placed) << id << " " << e.status;
-        if (e.ts > placed) ++later_events;
+        if (e.status == "wait") {
+          placed = e.ts;
+          EXPECT_EQ(e.ot, e.ts) << id;
+          EXPECT_EQ(e.et, kNull) << id;
+        } else if (e.status == "trade" || e.status == "trade_done") {
+          ASSERT_NE(placed, kNull) << id << ": a fill before the order was placed";
+          EXPECT_EQ(e.ot, placed) << id << " " << e.status;
+          if (e.ts > placed) ++fills_after_placing;
+        } else {  // watch, cancel, cancel_post_only: ot null as in the examples
+          EXPECT_EQ(e.ot, kNull) << id << " " << e.status;
+          if (e.status == "watch") {
+            ++watched;
+            EXPECT_EQ(e.et, e.ts) << id;
+          }
+          if (e.status == "cancel") ++cancels;
+        }
       }
     }
-    EXPECT_GT(later_events, 50);  // the check above could fail: most events come later
+    // The checks above could fail: fills come after their placing, and every status occurs.
+    EXPECT_GT(fills_after_placing, 10);
+    EXPECT_GT(watched, 3);
+    EXPECT_GT(cancels, 3);
   }
 }
 

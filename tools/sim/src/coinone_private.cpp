@@ -156,10 +156,12 @@ struct Event {
   }
 };
 
-// An order's times as its events are stamped: `order_timestamp` is when the order was placed
-// (its first event), the same on every event of it (protocols.md A7.4: the wait event has
-// ot == ts, the fills carry the order's ot); `trade_done` repeats its last fill, times included
-// (A7.6). The feed makes one order's events at a time, so one order is followed at a time.
+// An order's times as its events are stamped, as the A7.4 examples show them: `order_timestamp`
+// is when the order was placed on the book (its wait event: ot == ts there), repeated by its
+// fills; the events the examples show with ot null keep it null (watch: a stop order not placed
+// yet; cancel; cancel_post_only). A stop order is placed when its wait follows the watch.
+// `trade_done` repeats its last fill, times included (A7.6). The feed makes one order's events
+// at a time, so one order is followed at a time.
 struct OrderTimes {
   std::string order_id;
   std::int64_t placed = 0, last_fill = 0;  // seconds
@@ -178,6 +180,7 @@ std::int64_t OrderTimes::event(const std::string& id, std::uint8_t status, std::
     placed = now;
     last_fill = now;
   }
+  if (status == kWait) placed = now;
   if (status == kTradeDone) return last_fill;
   if (status == kTrade) last_fill = now;
   return now;
@@ -270,10 +273,13 @@ struct CoinonePrivateFeed::State {
     w.field("remain_amount", "ra", "null");
     w.field("user_order_id", "ui", "null");
     w.field("prevented_qty", "pq", "null");
-    if (opening) w.field("executed_timestamp", "et", "null");
-    else if (st == kCancelPostOnly) w.field("executed_timestamp", "et", "0");  // A7.4 example
+    // executed_timestamp: null on wait, 0 on a post-only cancel, the event's time otherwise
+    // (watch included); order_timestamp: on wait and fills only (the A7.4 examples).
+    if (st == kWait) w.field("executed_timestamp", "et", "null");
+    else if (st == kCancelPostOnly) w.field("executed_timestamp", "et", "0");
     else w.stamp_field("executed_timestamp", "et", ts);
-    w.stamp_field("order_timestamp", "ot", made.placed, true);
+    if (st == kWait || fill) w.stamp_field("order_timestamp", "ot", made.placed, true);
+    else w.field("order_timestamp", "ot", "null");
     w.stamp_field("timestamp", "ts", ts);
     w.end();
     queue.emplace_back("MYORDER", target, std::move(w), order_id, st);

@@ -1,6 +1,8 @@
 // `mde decode FILE`: one frame per line, read by the same text reader (and line parser) as
-// `mde replay` and `mde capture`; prints what the decoder makes of each line: the event, or the
-// rejection reason and field. Exit 1 when any line was rejected or the input could not be read.
+// `mde replay` and `mde capture`; prints what the decoder of the line's venue (its
+// `<venue>:<connection>` form, else recognised from the frame, as replay does) makes of it: each
+// event, or the rejection reason and field. Exit 1 when any line was rejected or the input could
+// not be read.
 #include <CLI/CLI.hpp>
 
 #include <cinttypes>
@@ -12,11 +14,13 @@
 #include "commands.hpp"
 #include "event_text.hpp"
 #include "mde/feeds/capture/text_capture.hpp"
-#include "mde/feeds/coinone/decoder.hpp"
+#include "mde/feeds/venue_decoder.hpp"
 
 namespace mde::tools {
 
 namespace {
+
+constexpr std::size_t kShownEvents = 64;  // events printed per frame; the rest are counted
 
 struct DecodeArgs {
   std::string path;
@@ -31,8 +35,8 @@ int run_decode(const DecodeArgs& a) {
     return kExitFailed;
   }
   InstrumentRegistry registry;
-  coinone::Decoder decoder(registry, {.add_unknown_instruments = true});
-  Event event;
+  VenueDecoder decoder(registry, {.add_unknown_instruments = true});
+  auto sink = std::make_unique<ArraySink<kShownEvents>>();  // a BTSE frame carries several
   std::uint64_t decoded = 0, rejected = 0;
   capture::TextLine line;
   while (in.next_line(line)) {
@@ -42,10 +46,17 @@ int run_decode(const DecodeArgs& a) {
                   std::string(capture::to_string(line.bad)).c_str());
       continue;
     }
-    const DecodeResult r = decoder.decode(line.record.frame, event);
+    sink->clear();
+    const DecodeResult r = decoder.decode(line.record.frame, *sink, line.record.venue);
     if (r.ok()) {
       ++decoded;
-      std::printf("%" PRIu64 ": %s\n", line.number, describe(event, registry).c_str());
+      for (std::size_t i = 0; i < sink->count; ++i) {
+        std::printf("%" PRIu64 ": %s\n", line.number, describe(sink->events[i], registry).c_str());
+      }
+      if (sink->count == 0) std::printf("%" PRIu64 ": (no event)\n", line.number);
+      if (sink->overflowed != 0) {
+        std::printf("%" PRIu64 ": ... and %zu more events\n", line.number, sink->overflowed);
+      }
     } else {
       ++rejected;
       std::printf("%" PRIu64 ": %s\n", line.number, describe(r).c_str());

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -156,6 +157,28 @@ TEST_F(CoinoneReplies, AMyorderOfTwoMarketsIsNamedByItsFirstPlusTheCount) {
   EXPECT_EQ(failed[0].channel, Channel::orders);
   EXPECT_EQ(failed[0].market, "XRP-KRW");
   EXPECT_EQ(failed[0].topic, "XRP-KRW+1");
+}
+
+// Acks as a server other than our simulator wrote them (keys in another order, unknown keys at
+// every level, tabs and runs of spaces between tokens): each still answers its SUBSCRIBE, so no
+// healthy subscription is reported as failed at its deadline.
+TEST_F(CoinoneReplies, AnAckAnswersItsSubscribeWhateverItsKeyOrderSpacingOrExtraKeys) {
+  SessionOptions o;
+  o.venue = Venue::coinone;
+  o.credentials = {coinone::Secret(std::string("access")), coinone::Secret(std::string("secret"))};
+  o.subscriptions = {{Channel::book, "XRP", "KRW", {}}, {Channel::trade, "XRP", "KRW", {}}};
+  o.private_subscriptions = {{Channel::orders, {"XRP"}, "KRW", {}}, {Channel::assets, {}, "KRW", {}}};
+  o.timers.subscribe_ack_timeout = 1000ms;
+  connect(o);
+  ASSERT_EQ(sent_.size(), 4u);
+  std::ifstream in(MDE_TEST_DATA_DIR "/coinone_acks_reshaped.jsonl");
+  std::size_t acks = 0;
+  for (std::string line; std::getline(in, line); ++acks) {
+    EXPECT_TRUE(reply(line).empty()) << line;
+  }
+  ASSERT_EQ(acks, 4u);
+  EXPECT_FALSE(protocol_->awaiting_replies());
+  EXPECT_TRUE(time_passes(5000ms).empty());
 }
 
 TEST_F(CoinoneReplies, ANewConnectionForgetsWhatTheOldOneAwaited) {

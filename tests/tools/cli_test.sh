@@ -159,6 +159,13 @@ line() { sed -n "$1p" sample.jsonl | cut -f2-; }
 } > odd.jsonl
 expect_rc 0 "decode odd but valid lines" "$MDE" decode odd.jsonl
 expect_in out.txt "-- 4 decoded, 0 rejected" "decode reads BOM, CRLF, venue form, spaces"
+# A BTSE frame in the venue form goes to the BTSE decoder (protocols.md B4's own examples).
+{
+  printf '1\tbtse:3\t%s\n' '{"topic":"update:BTC-USD_0","data":{"bids":[["59252.5","0.06865"]],"asks":[["59292.0","0.50000"]],"seqNum":628282,"prevSeqNum":628281,"type":"snapshot","timestamp":1565135165600,"symbol":"BTC-USD"}}'
+  printf '2\tbtse:3\t%s\n' '{"topic":"update:BTC-USD","data":{"bids":[],"asks":[["59367.5","2.15622"],["59325.5","0"]],"seqNum":628283,"prevSeqNum":628282,"type":"delta","timestamp":1565135165600,"symbol":"BTC-USD"}}'
+} > btse.jsonl
+expect_rc 0 "decode BTSE lines" "$MDE" decode btse.jsonl
+expect_in out.txt "-- 2 decoded, 0 rejected" "decode uses each line's venue decoder"
 expect_rc 0 "replay odd but valid lines" "$MDE" replay odd.jsonl --quiet --stats
 [ "$(frames_of)" = 4 ] || fail "replay of odd lines: $(frames_of) frames, want 4"
 expect_in out.txt "rejected 0" "replay agrees with decode"

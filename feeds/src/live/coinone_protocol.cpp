@@ -6,7 +6,7 @@
 // market is unknown (ErrorAttributingSink names it: it is not tracked here).
 //
 // Subscriptions in flight: every SUBSCRIBE is awaited, in send order, until its SUBSCRIBED (which
-// echoes the channel and the topic exactly as sent, with long keys even for SHORT) or until
+// echoes the channel and the topic's markets, with long keys even for SHORT) or until
 // subscribe_ack_timeout. ERROR 160010/160011 name no topic, but the venue answers requests in
 // order, so they refuse the OLDEST awaited SUBSCRIBE. Refused and unanswered subscriptions are
 // reported as FailedTopic (channel, market, topic "XRP-KRW", "XRP-KRW+1" for a MYORDER of two
@@ -47,16 +47,20 @@ std::string market_name(simdjson::dom::element topic) {
   return name;
 }
 
-// What identifies a subscription in both its request and its ack: the channel and the topic
-// as written ({...}, [{...},...] or none), e.g. `ORDERBOOK {"quote_currency":"KRW",...}`.
+// What identifies a subscription in both its request and its ack: the channel and the markets
+// of the topic ({...}, [{...},...] or none), e.g. `ORDERBOOK XRP-KRW`, `MYORDER XRP-KRW BTC-KRW`.
+// Read by key, never compared as text: the venue's JSON may order its keys differently, add keys,
+// space its tokens or echo lower case (A1.2), and the ack still answers the request.
 std::string echo_key(simdjson::dom::element frame, std::string_view topic_key) {
   std::string_view channel;
   if (frame["channel"].get(channel) != simdjson::SUCCESS) return {};
   std::string key(channel);
-  if (simdjson::dom::element topic; frame[topic_key].get(topic) == simdjson::SUCCESS &&
-                                    !topic.is_null()) {
-    key += ' ';
-    key += simdjson::minify(topic);
+  simdjson::dom::element topic;
+  if (frame[topic_key].get(topic) != simdjson::SUCCESS) return key;
+  if (simdjson::dom::array list; topic.get(list) == simdjson::SUCCESS) {
+    for (simdjson::dom::element market : list) key.append(1, ' ').append(market_name(market));
+  } else if (topic.is_object()) {
+    key.append(1, ' ').append(market_name(topic));
   }
   return key;
 }

@@ -3,7 +3,8 @@
 // feed events) and the frame-read -> callback latency, and a printer thread that shows it.
 //
 // The picture crosses threads without a lock: the printer raises `requested`; the core thread,
-// at the end of its next callback, copies the picture into `published` and raises `ready`
+// at the end of its next callback or when it next finds its queues empty (on_idle), copies the
+// picture into `published` and raises `ready`
 // (release); the printer reads it after seeing `ready` (acquire) and lowers both. A callback pays
 // one relaxed load when nobody asked. Nothing here allocates on the core thread.
 //
@@ -129,8 +130,12 @@ class ViewStrategy {
     done();
   }
 
+  // A quiet feed: answer a pending request now rather than at the next callback (which could
+  // be seconds away, leaving the printer with a picture older than the last events).
+  void on_idle() noexcept { done(); }
+
   // Printer thread: the latest picture, or false when the core thread has not answered yet
-  // (it answers at the end of its next callback).
+  // (it answers at its next callback or empty poll).
   [[nodiscard]] bool snapshot(ViewPicture& out) noexcept {
     if (ready_.load(std::memory_order_acquire)) {
       out = published_;

@@ -9,6 +9,7 @@ struct Base {
 struct Good : Base {
   void on_book(const mde::BookView&) noexcept {}
   void on_status(const mde::StatusView&) const noexcept {}
+  void on_idle() const noexcept {}
   void on_start() noexcept {}  // other members are the strategy's business
 };
 static_assert(sizeof(mde::Engine<Good>) > 0);

@@ -2,8 +2,9 @@
 //
 // Polls every queue in turn, handing each event to the engine in place (front/pop: no copy out
 // of the queue), in batches so one busy feed cannot starve the others for long. When nothing
-// arrived it idles with the given strategy (spin-then-yield by default; busy-spin for lowest
-// latency). It returns once every producer has finished (`producers_running` reached 0, which a
+// arrived it calls the engine's on_idle (the strategy's, when it has one; engines without it
+// are accepted) and idles with the given strategy (spin-then-yield by default; busy-spin for
+// lowest latency). It returns once every producer has finished (`producers_running` reached 0, which a
 // producer decrements with release order after its last enqueue) and every queue is drained.
 //
 // Thread: the core thread. Never allocates, locks or throws.
@@ -39,6 +40,9 @@ void run_core_loop(Engine& engine, std::span<Queue* const> queues,
       for (Queue* q : queues) drained = drained && q->front() == nullptr;
       if (drained) return;
       continue;
+    }
+    if constexpr (requires { engine.on_idle(); }) {
+      if (work == 0) engine.on_idle();
     }
     idle.idle(work);
   }

@@ -125,6 +125,11 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
+  // The core loop found every input queue empty: the strategy's on_idle, if it has one.
+  void on_idle() noexcept {
+    if constexpr (strategy_detail::has_on_idle<Strategy>) strategy_.on_idle();
+  }
+
   void on_event(const Event& e) noexcept {
     ++counters_.events;
     const std::uint64_t t0 = options_.measure_stages ? tsc_now() : 0;

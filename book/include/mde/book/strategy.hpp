@@ -13,7 +13,13 @@
 //     void on_asset(const AssetView& a) noexcept;    // balances changed
 //     void on_status(const StatusView& s) noexcept;  // book status or feed status changed
 //     void on_ticker(const TickerView& t) noexcept;  // a ticker (optional extra)
+//     void on_idle() noexcept;  // the core loop found every queue empty (housekeeping, timers)
 //   };
+//
+// on_idle runs between events, never during one, once per empty poll of the input queues: as
+// often as every ~100 ns on a quiet feed, so it must be cheap (a load and a branch when nothing
+// is due). It is how a strategy acts on time rather than on data (a quote that must be pulled
+// after a deadline, a view that must be published while the feed is quiet).
 //
 // Checked at compile time (validate_strategy<S>(), which Engine<S> applies), so that a callback
 // the engine would silently never call is an error with a clear message instead:
@@ -141,6 +147,22 @@ MDE_STRATEGY_CALLBACK_PROBE(on_asset, AssetView)
 MDE_STRATEGY_CALLBACK_PROBE(on_status, StatusView)
 MDE_STRATEGY_CALLBACK_PROBE(on_ticker, TickerView)
 #undef MDE_STRATEGY_CALLBACK_PROBE
+// on_idle takes no view: its own probe.
+MDE_STRATEGY_MEMBER_PROBE(on_idle)
+template <class PM>
+struct is_idle_callback : std::false_type {};
+template <class C>
+struct is_idle_callback<void (C::*)() noexcept> : std::true_type {};
+template <class C>
+struct is_idle_callback<void (C::*)() const noexcept> : std::true_type {};
+template <class S>
+consteval bool on_idle_ok() {
+  if constexpr (has_on_idle<S>) {
+    return is_idle_callback<decltype(&S::on_idle)>::value;
+  } else {
+    return true;
+  }
+}
 // Near misses (see the header comment).
 MDE_STRATEGY_MEMBER_PROBE(on_books)
 MDE_STRATEGY_MEMBER_PROBE(on_orderbook)
@@ -194,6 +216,7 @@ consteval bool validate_strategy() {
   MDE_STRATEGY_CALLBACK_CHECK(on_asset, AssetView)
   MDE_STRATEGY_CALLBACK_CHECK(on_status, StatusView)
   MDE_STRATEGY_CALLBACK_CHECK(on_ticker, TickerView)
+  static_assert(strategy_detail::on_idle_ok<S>(), "on_idle must be `void on_idle() noexcept`");
   MDE_STRATEGY_NEAR_MISS_CHECK(on_books, on_book)
   MDE_STRATEGY_NEAR_MISS_CHECK(on_orderbook, on_book)
   MDE_STRATEGY_NEAR_MISS_CHECK(on_order_book, on_book)
@@ -241,6 +264,7 @@ class StrategyInterface {
   virtual void on_asset(const AssetView&) noexcept {}
   virtual void on_status(const StatusView&) noexcept {}
   virtual void on_ticker(const TickerView&) noexcept {}
+  virtual void on_idle() noexcept {}
 };
 
 struct VirtualStrategy {
@@ -251,6 +275,7 @@ struct VirtualStrategy {
   void on_asset(const AssetView& v) noexcept { target->on_asset(v); }
   void on_status(const StatusView& v) noexcept { target->on_status(v); }
   void on_ticker(const TickerView& v) noexcept { target->on_ticker(v); }
+  void on_idle() noexcept { target->on_idle(); }
 };
 
 }  // namespace mde

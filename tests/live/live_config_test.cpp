@@ -25,6 +25,7 @@ tls13 = true
 [timers]
 ping_interval_ms = 20000
 silence_timeout_ms = 5000
+close_timeout_ms = 250
 
 [[session]]
 name = "coinone-public"
@@ -74,6 +75,7 @@ TEST(LiveConfig, AFileDescribesRuntimeTlsTimersAndEverySession) {
   EXPECT_FALSE(a.tls.insecure_skip_verify);
   EXPECT_TRUE(a.tls.tls13);
   EXPECT_EQ(a.timers.silence_timeout, std::chrono::milliseconds(5000));
+  EXPECT_EQ(a.timers.close_timeout, std::chrono::milliseconds(250));
   ASSERT_EQ(a.subscriptions.size(), 3u);
   EXPECT_EQ(a.subscriptions[0].channel, Channel::book);
   EXPECT_EQ(a.subscriptions[0].target, "XRP");

@@ -453,12 +453,34 @@ struct LiveSession::Impl {
     });
   }
 
+  // The goodbye: a close frame (1000) on an open WebSocket, the socket shut when the venue
+  // answers or Beast's close timeout passes; at once otherwise.
   void stop() {
+    if (stopped) return;
     stopped = true;
-    ++generation;
+    ++generation;  // the read and write handlers still in flight now return at once
     backoff_timer.cancel();
-    close_socket();
     stats.connected.store(false, std::memory_order_relaxed);
+    if (!conn || !conn->ws.is_open()) {
+      close_socket();
+      stop_finished.store(true, std::memory_order_release);
+      return;
+    }
+    ping_timer.cancel();
+    watchdog_timer.cancel();
+    ack_timer.cancel();
+    websocket::stream_base::timeout t{};
+    t.handshake_timeout = options.timers.close_timeout;  // bounds the close handshake too
+    t.idle_timeout = websocket::stream_base::none();
+    t.keep_alive_pings = false;
+    conn->ws.set_option(t);
+    auto c = conn;
+    c->ws.async_close(websocket::close_code::normal,
+                      with_arena(c->arena, [this, c](beast::error_code ec) {
+                        if (!ec) add(stats.clean_closes);
+                        close_socket();
+                        stop_finished.store(true, std::memory_order_release);
+                      }));
   }
 
   asio::io_context& io;
@@ -482,6 +504,7 @@ struct LiveSession::Impl {
   bool stopped = false;
   bool slow_backoff = false;  // the next reconnect waits at least backoff_after_limit
   SessionStats stats;
+  std::atomic<bool> stop_finished{false};  // written on the I/O thread, read by anyone
 };
 
 LiveSession::LiveSession(asio::io_context& io, SessionQueue& queue, InstrumentRegistry& registry,
@@ -496,6 +519,10 @@ void LiveSession::start() {
 
 void LiveSession::stop() {
   asio::post(impl_->io, [impl = impl_.get()] { impl->stop(); });
+}
+
+bool LiveSession::stop_finished() const noexcept {
+  return impl_->stop_finished.load(std::memory_order_acquire);
 }
 
 const SessionStats& LiveSession::stats() const noexcept { return impl_->stats; }

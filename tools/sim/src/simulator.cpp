@@ -342,6 +342,12 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) {
+      if (ec == websocket::error::closed) {  // the client said goodbye with a close frame
+        sim_.stats.client_closes.fetch_add(1, std::memory_order_relaxed);
+        if (ws_.reason().code == websocket::close_code::normal) {
+          sim_.stats.client_normal_closes.fetch_add(1, std::memory_order_relaxed);
+        }
+      }
       close_bookkeeping();
       return;
     }

@@ -79,7 +79,8 @@ void read_timers(const toml::table& t, live::SessionTimers& timers, std::string_
                  const ConfigError& err) {
   check_keys(t,
              {"ping_interval_ms", "silence_timeout_ms", "connect_timeout_ms", "backoff_initial_ms",
-              "backoff_max_ms", "backoff_after_limit_ms", "subscribe_ack_timeout_ms"},
+              "backoff_max_ms", "backoff_after_limit_ms", "subscribe_ack_timeout_ms",
+              "close_timeout_ms"},
              where, err);
   constexpr std::int64_t kDay = 86'400'000;
   const auto set = [&](std::string_view key, std::chrono::milliseconds& field) {
@@ -92,6 +93,7 @@ void read_timers(const toml::table& t, live::SessionTimers& timers, std::string_
   set("backoff_max_ms", timers.backoff_max);
   set("backoff_after_limit_ms", timers.backoff_after_limit);
   set("subscribe_ack_timeout_ms", timers.subscribe_ack_timeout);
+  set("close_timeout_ms", timers.close_timeout);
 }
 
 std::string upper(std::string_view s) {

@@ -18,7 +18,9 @@
 // with jitter (delay d = min(max, initial * 2^attempt), waited for d/2 + uniform[0, d/2)); the
 // attempt count resets once a connection completes its WebSocket handshake. On every (re)connect
 // all subscriptions are sent again; the venue's CONNECTED frame tells the engine the connection
-// restarted (its books go stale until their first fresh snapshot).
+// restarted (its books go stale until their first fresh snapshot). stop() says goodbye as the
+// protocol asks: a WebSocket close (1000) and, once the venue answers it or `close_timeout`
+// passes, the socket is shut; stop_finished() then turns true.
 //
 // Thread: construct and start() on the setup thread before the io_context runs; every handler
 // runs on the thread running the io_context (the pinned I/O thread). stop() may be called from
@@ -83,6 +85,8 @@ struct SessionTimers {
   // failed (BTSE: the ack lists only the topics that succeeded; an ack may never come; Coinone:
   // no SUBSCRIBED).
   std::chrono::milliseconds subscribe_ack_timeout{10'000};
+  // stop(): how long the WebSocket close handshake may take before the socket is shut anyway.
+  std::chrono::milliseconds close_timeout{1'000};
 };
 
 // One Coinone public subscription (ORDERBOOK, TRADE or TICKER of one market).
@@ -168,6 +172,7 @@ struct SessionStats {
   std::atomic<std::uint64_t> record_dropped{0};  // frames the recorder's full ring did not take
   std::atomic<std::uint64_t> slow_backoffs{0};  // reconnects delayed long by a 4290 close
   std::atomic<std::uint64_t> errors{0};              // ERROR frames from the venue
+  std::atomic<std::uint64_t> clean_closes{0};  // stop()'s close handshakes the venue answered
   // Subscriptions that failed, each counted once: refused by an ERROR (BTSE naming the topic;
   // Coinone 160010/160011 for the oldest SUBSCRIBE awaited, 160012 after its SUBSCRIBED), left
   // out of the venue's ack (BTSE), or not acknowledged within subscribe_ack_timeout. Each also
@@ -191,7 +196,12 @@ class LiveSession {
   LiveSession& operator=(const LiveSession&) = delete;
 
   void start();  // posts the first connect
-  void stop();   // posts: closes the socket, cancels the timers; no reconnect afterwards
+  // Posts: cancels the timers, sends the venue a WebSocket close (1000) and shuts the socket
+  // when it is answered or after timers.close_timeout; no reconnect afterwards.
+  void stop();
+  // True once stop() has shut the socket (any thread): the io_context may then be stopped
+  // without cutting a close handshake short.
+  [[nodiscard]] bool stop_finished() const noexcept;
 
   [[nodiscard]] const SessionStats& stats() const noexcept;
   [[nodiscard]] const SessionOptions& options() const noexcept;

@@ -129,6 +129,8 @@ struct SimStats {
   std::atomic<std::uint64_t> record_dropped{0};  // frames --record could not take (full ring)
   std::atomic<std::uint64_t> frames_sent{0};     // every frame queued to a connection
   std::atomic<std::uint64_t> market_rounds{0};   // frames produced per venue (see max_frames)
+  std::atomic<std::uint64_t> client_closes{0};         // close frames received from clients
+  std::atomic<std::uint64_t> client_normal_closes{0};  // of which with code 1000 (normal)
 };
 
 class Simulator {

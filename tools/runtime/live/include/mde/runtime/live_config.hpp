@@ -9,7 +9,8 @@
 //   [tls]      ca_file = "/tmp/mde-sim/ca.pem"   # default: the system CA store
 //              insecure_skip_verify = false      # the only way to turn verification off
 //   [timers]   ping_interval_ms, silence_timeout_ms, connect_timeout_ms, backoff_initial_ms,
-//              backoff_max_ms, backoff_after_limit_ms   (defaults for every session)
+//              backoff_max_ms, backoff_after_limit_ms, subscribe_ack_timeout_ms, close_timeout_ms
+//              (defaults for every session)
 //   [[session]]
 //   name = "coinone-public"   venue = "coinone"   url = "wss://stream.coinone.co.kr/"
 //   format = "SHORT"                                   # Coinone: SHORT or DEFAULT (default)

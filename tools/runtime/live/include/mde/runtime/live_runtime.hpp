@@ -25,7 +25,9 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -120,14 +122,16 @@ class LiveRuntime {
     }
   }
 
-  // Closes the sessions, ends both threads and joins them; the core thread drains its queues
-  // first. Loses nothing already read: an I/O thread waiting for queue room (back-pressure) hands
-  // its frame's events over before it ends, since the core thread keeps draining until every I/O
-  // thread has ended. Idempotent.
+  // Closes the sessions (each says goodbye with a WebSocket close, waited for at most its
+  // close_timeout), ends both threads and joins them; the core thread drains its queues first.
+  // Loses nothing already read: an I/O thread waiting for queue room (back-pressure) hands its
+  // frame's events over before it ends, since the core thread keeps draining until every I/O
+  // thread has ended. Idempotent. Blocks (teardown).
   void stop() {
     if (!started_ || stopped_) return;
     stopped_ = true;
     for (auto& s : sessions_) s->stop();
+    wait_for_goodbyes();
     for (auto& io : io_) {
       io->work.reset();
       io->context.stop();
@@ -157,6 +161,23 @@ class LiveRuntime {
   }
 
  private:
+  // Until every session's close handshake ended (its stop_finished()), bounded by the longest
+  // close_timeout plus a margin: an I/O thread that cannot get to it is stopped anyway.
+  void wait_for_goodbyes() {
+    std::chrono::milliseconds longest{0};
+    for (const auto& s : sessions_) longest = std::max(longest, s->options().timers.close_timeout);
+    const auto deadline = std::chrono::steady_clock::now() + longest + std::chrono::milliseconds(500);
+    const auto all_done = [&] {
+      for (const auto& s : sessions_) {
+        if (!s->stop_finished()) return false;
+      }
+      return true;
+    };
+    while (!all_done() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+
   void run_core() noexcept {
     run_core_thread(*engine_, queues_, producers_running_,
                     options_.busy_spin ? CoreIdle::busy_spin : CoreIdle::spin_then_yield);

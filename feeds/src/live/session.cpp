@@ -181,6 +181,10 @@ struct LiveSession::Impl {
     if (gen != generation) return;
     if (ec) return fail(gen, SessionStage::ws_handshake);
     conn->ws.text(true);
+    // Requests the core made while no connection was up (the lost connection's books) are
+    // answered by the subscriptions sent below: taken (and counted) now, before `connected`,
+    // so they send nothing; drained after the first frame they sent a second snapshot each.
+    take_resync_requests();
     add(stats.connects);
     stats.connected.store(true, std::memory_order_relaxed);
     attempt = 0;

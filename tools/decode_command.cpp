@@ -13,6 +13,7 @@
 
 #include "commands.hpp"
 #include "event_text.hpp"
+#include "mde/feeds/capture/connection_marker.hpp"
 #include "mde/feeds/capture/text_capture.hpp"
 #include "mde/feeds/venue_decoder.hpp"
 
@@ -47,6 +48,13 @@ int run_decode(const DecodeArgs& a) {
       continue;
     }
     sink->clear();
+    Event marker{};
+    if (capture::is_marker(line.record.frame.text()) &&
+        capture::parse_disconnected_marker(line.record.frame.text(), line.record.venue, marker)) {
+      ++decoded;  // a live capture's lost connection (connection_marker.hpp), not a venue frame
+      std::printf("%" PRIu64 ": %s\n", line.number, describe(marker, registry).c_str());
+      continue;
+    }
     const DecodeResult r = decoder.decode(line.record.frame, *sink, line.record.venue);
     if (r.ok()) {
       ++decoded;

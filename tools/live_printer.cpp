@@ -177,6 +177,20 @@ void LivePrinter::report_counts(const ViewPicture& p, double elapsed) {
                title_.c_str(), elapsed, frames(), p.callbacks, p.book_updates, p.trade_events,
                p.order_events, p.asset_events, decode_errors, connects, disconnects, p.errors,
                p.stream_gaps, queue_waits);
+  for (std::size_t k = 0; k < sessions_.size(); ++k) {  // what recovery did, per connection
+    const live::SessionStats& st = sessions_[k].session->stats();
+    std::fprintf(out_,
+                 "session %s connection %zu: frames %" PRIu64 " decode-errors %" PRIu64
+                 " connects %" PRIu64 " attempts %" PRIu64 " reconnects %" PRIu64
+                 " failures %" PRIu64 " last-failure %s watchdog-fires %" PRIu64
+                 " resync-requests %" PRIu64 " record-dropped %" PRIu64 " clean-closes %" PRIu64
+                 "\n",
+                 sessions_[k].name.c_str(), k, load(st.frames), load(st.decode_errors),
+                 load(st.connects), load(st.connect_attempts), load(st.disconnects),
+                 load(st.failures), live::to_string(st.last_failure.load()),
+                 load(st.watchdog_fires), load(st.resync_requests), load(st.record_dropped),
+                 load(st.clean_closes));
+  }
 }
 
 }  // namespace mde::tools

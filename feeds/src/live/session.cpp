@@ -17,6 +17,7 @@
 
 #include "mde/core/clock.hpp"
 #include "mde/core/frame.hpp"
+#include "mde/feeds/capture/connection_marker.hpp"
 #include "mde/feeds/capture/frame_recorder.hpp"
 #include "mde/feeds/publish/event_publisher.hpp"
 #include "mde/feeds/venue_decoder.hpp"
@@ -180,6 +181,10 @@ struct LiveSession::Impl {
     if (gen != generation) return;
     if (ec) return fail(gen, SessionStage::ws_handshake);
     conn->ws.text(true);
+    // Requests the core made while no connection was up (the lost connection's books) are
+    // answered by the subscriptions sent below: taken (and counted) now, before `connected`,
+    // so they send nothing; drained after the first frame they sent a second snapshot each.
+    take_resync_requests();
     add(stats.connects);
     stats.connected.store(true, std::memory_order_relaxed);
     attempt = 0;
@@ -408,17 +413,19 @@ struct LiveSession::Impl {
   }
 
   // Tells the core the connection is gone (its books go stale now, not at the next CONNECTED).
+  // The capture gets a marker at the same place, so a replay reaches the same state.
   void report_disconnected(std::uint16_t close_code, std::string_view why) {
-    publisher.begin_frame(now_ns(), options.connection);
-    Event& e = publisher.event();
-    e.header = {};
-    e.header.kind = EventKind::control;
-    e.header.venue = options.venue;
-    e.header.instrument = kNoInstrument;
-    e.control = Control{};
-    e.control.type = ControlType::disconnected;
-    e.control.error_code = close_code;
-    (void)e.control.message.assign(why.substr(0, decltype(e.control.message)::kCapacity));
+    const std::int64_t at_ns = now_ns();
+    if (options.recorder != nullptr) {
+      char marker[capture::kMarkerBytes];
+      const std::size_t n = capture::format_disconnected_marker(marker, close_code, why);
+      if (!options.recorder->try_record(at_ns, options.venue, options.connection,
+                                        std::string_view(marker, n))) {
+        add(stats.record_dropped);
+      }
+    }
+    publisher.begin_frame(at_ns, options.connection);
+    capture::fill_disconnected(publisher.event(), options.venue, close_code, why);
     (void)publisher.emit();
     publisher.flush();
   }

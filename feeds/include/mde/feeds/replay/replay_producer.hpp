@@ -27,6 +27,7 @@
 #include "mde/core/idle_strategy.hpp"
 #include "mde/core/latency_histogram.hpp"
 #include "mde/feeds/capture/capture_format.hpp"
+#include "mde/feeds/capture/connection_marker.hpp"
 #include "mde/feeds/decode_status.hpp"
 #include "mde/feeds/event_sink.hpp"
 #include "mde/feeds/publish/event_publisher.hpp"
@@ -189,6 +190,13 @@ class ReplayProducer {
       return true;
     }
     publisher_.begin_frame(rec.receive_ns, *connection);
+    if (capture::is_marker(rec.frame.text()) &&
+        capture::parse_disconnected_marker(rec.frame.text(), rec.venue, publisher_.event())) {
+      --s.frames;  // a live connection lost (connection_marker.hpp): not a frame
+      s.bytes -= rec.frame.size;
+      (void)publisher_.emit();
+      return !stopping();
+    }
     const std::uint64_t t0 = options_.measure ? tsc_now() : 0;
     DecodeResult r;
     if constexpr (requires { decoder_.decode(rec.frame, publisher_, rec.venue); }) {

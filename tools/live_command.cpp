@@ -28,11 +28,15 @@ struct LiveArgs {
   bool plain = false;
 };
 
-// The frame counts of every session in the shape the state dump shares with replay.
-replay::ProducerStats frame_totals(const std::vector<SessionRow>& rows) {
+// The frame counts of every session in the shape the state dump shares with replay. After
+// LiveRuntime::stop() only: it reads the I/O threads' own counters.
+replay::ProducerStats frame_totals_after_stop(const std::vector<SessionRow>& rows) {
   replay::ProducerStats total;
   for (const SessionRow& r : rows) {
     const live::SessionStats& s = r.session->stats();
+    const PublisherStats& handed = r.session->publisher_stats_after_io_ended();
+    total.data += handed.data;
+    total.control += handed.control;
     total.frames += s.frames.load();
     total.bytes += s.bytes.load();
     total.rejected += s.decode_errors.load();
@@ -65,7 +69,7 @@ int run_live(const LiveArgs& a) {
   printer.final_report(runtime.engine(), elapsed);
   if (!a.dump_path.empty() &&
       !write_state_file("mde live", a.dump_path,
-                        state_json(runtime.engine(), frame_totals(rows), runtime.registry()),
+                        state_json(runtime.engine(), frame_totals_after_stop(rows), runtime.registry()),
                         signals.received())) {
     return kExitFailed;
   }

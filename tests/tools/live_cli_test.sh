@@ -60,6 +60,8 @@ rc=$?
 expect_in live.txt "mde live finished after" "live: the report"
 expect_in state.json '"coinone:XRP-KRW"' "live: the dumped state has the book"
 expect_in state.json '"coinone:BTC-KRW"' "live: the dumped state has the second book"
+grep -qE '"data": [1-9]' state.json || fail "live: the dump counts no data events"
+grep -qE '"control": [1-9]' state.json || fail "live: the dump counts no control events"
 
 # SIGINT: the run ends with its report and exit 130, the dump marked interrupted.
 "$MDE" live --config live.toml --dump-state state2.json >int.txt 2>int.err &

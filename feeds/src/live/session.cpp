@@ -533,6 +533,9 @@ bool LiveSession::stop_finished() const noexcept {
 }
 
 const SessionStats& LiveSession::stats() const noexcept { return impl_->stats; }
+const PublisherStats& LiveSession::publisher_stats_after_io_ended() const noexcept {
+  return impl_->publisher.stats();
+}
 const SessionOptions& LiveSession::options() const noexcept { return impl_->options; }
 
 }  // namespace mde::live

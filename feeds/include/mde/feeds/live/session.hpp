@@ -44,6 +44,7 @@
 #include "mde/core/instrument.hpp"
 #include "mde/feeds/coinone/auth.hpp"
 #include "mde/feeds/coinone/requests.hpp"
+#include "mde/feeds/publish/event_publisher.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -204,6 +205,9 @@ class LiveSession {
   [[nodiscard]] bool stop_finished() const noexcept;
 
   [[nodiscard]] const SessionStats& stats() const noexcept;
+  // The events this session handed to the core (data and control) and its queue waits: plain
+  // counters of the I/O thread, so read them only after that thread ended (LiveRuntime::stop()).
+  [[nodiscard]] const PublisherStats& publisher_stats_after_io_ended() const noexcept;
   [[nodiscard]] const SessionOptions& options() const noexcept;
 
  private:

@@ -30,6 +30,7 @@
 #include "mde/feeds/capture/capture_reader.hpp"
 #include "mde/feeds/capture/capture_summary.hpp"
 #include "mde/feeds/capture/capture_writer.hpp"
+#include "mde/feeds/capture/connection_marker.hpp"
 #include "mde/feeds/capture/crc32c.hpp"
 #include "mde/feeds/capture/frame_recorder.hpp"
 #include "mde/feeds/capture/text_capture.hpp"

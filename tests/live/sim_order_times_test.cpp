@@ -77,11 +77,17 @@ std::map<std::string, std::vector<OrderTimes>> by_order(const std::vector<OrderT
   return orders;
 }
 
-TEST(SimOrderTimes, OrderTimestampIsWhenTheOrderWasPlacedOnItsWaitAndFillsAndNullElsewhere) {
-  // The fixed clock advances one second per event, so an order's events have distinct times.
-  sim::CoinonePrivateFeed feed(7, 100, 100, {}, SimClock::fixed);  // one event per call
+// The first 200 events of seed 7 on the fixed clock, which advances one second per event (one
+// event per call at these rates), so an order's events have distinct times.
+Yielded first_fixed_clock_events() {
+  sim::CoinonePrivateFeed feed(7, 100, 100, {}, SimClock::fixed);
   Yielded got;
   for (int i = 0; i < 200; ++i) take(feed, got);
+  return got;
+}
+
+TEST(SimOrderTimes, OrderTimestampIsWhenTheOrderWasPlacedOnItsWaitAndFillsAndNullElsewhere) {
+  const Yielded got = first_fixed_clock_events();
   for (const auto* events : {&got.long_keys, &got.short_keys}) {
     int fills_after_placing = 0, watched = 0, cancels = 0;
     const auto orders = by_order(*events);
@@ -115,9 +121,7 @@ TEST(SimOrderTimes, OrderTimestampIsWhenTheOrderWasPlacedOnItsWaitAndFillsAndNul
 }
 
 TEST(SimOrderTimes, TradeDoneRepeatsItsLastFillTimesIncluded) {
-  sim::CoinonePrivateFeed feed(7, 100, 100, {}, SimClock::fixed);
-  Yielded got;
-  for (int i = 0; i < 200; ++i) take(feed, got);
+  const Yielded got = first_fixed_clock_events();
   int done = 0;
   for (const auto& [id, list] : by_order(got.long_keys)) {
     for (std::size_t k = 1; k < list.size(); ++k) {
@@ -133,9 +137,7 @@ TEST(SimOrderTimes, TradeDoneRepeatsItsLastFillTimesIncluded) {
 }
 
 TEST(SimOrderTimes, APostOnlyCancelHasExecutedTimestampZero) {
-  sim::CoinonePrivateFeed feed(7, 100, 100, {}, SimClock::fixed);
-  Yielded got;
-  for (int i = 0; i < 200; ++i) take(feed, got);
+  const Yielded got = first_fixed_clock_events();
   int cancels = 0;
   for (const auto* events : {&got.long_keys, &got.short_keys}) {
     for (const OrderTimes& e : *events) {

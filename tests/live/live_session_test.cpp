@@ -190,6 +190,22 @@ TEST(LiveSessionUrl, ParsesHostPortAndPath) {
   EXPECT_EQ(d.port, "443");
   EXPECT_EQ(d.target, "/");
   EXPECT_THROW((void)live::parse_wss_url("ws://x"), std::runtime_error);
+  EXPECT_EQ(live::host_header(e), "127.0.0.1:8443");
+}
+
+TEST(LiveSessionUrl, AnIpv6LiteralIsReadWithoutItsBracketsAndWrittenWithThemInTheHostHeader) {
+  const live::Endpoint e = live::parse_wss_url("wss://[::1]:8443/ws/spot");
+  EXPECT_EQ(e.host, "::1");
+  EXPECT_EQ(e.port, "8443");
+  EXPECT_EQ(e.target, "/ws/spot");
+  EXPECT_EQ(live::host_header(e), "[::1]:8443");
+  const live::Endpoint d = live::parse_wss_url("wss://[2001:db8::7]");
+  EXPECT_EQ(d.host, "2001:db8::7");
+  EXPECT_EQ(d.port, "443");
+  EXPECT_EQ(d.target, "/");
+  EXPECT_THROW((void)live::parse_wss_url("wss://[::1"), std::runtime_error);
+  EXPECT_THROW((void)live::parse_wss_url("wss://[::1]x/"), std::runtime_error);
+  EXPECT_THROW((void)live::parse_wss_url("wss://[::1]:/"), std::runtime_error);
 }
 
 }  // namespace

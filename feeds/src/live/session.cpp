@@ -67,13 +67,27 @@ Endpoint parse_wss_url(const std::string& url) {
     e.target = rest.substr(slash);
     rest.resize(slash);
   }
-  if (const std::size_t colon = rest.rfind(':'); colon != std::string::npos) {
+  if (rest.starts_with('[')) {  // an IPv6 literal: "[::1]:8443" (RFC 3986), kept without brackets
+    const std::size_t close = rest.find(']');
+    if (close == std::string::npos) throw std::runtime_error("live session: bad URL " + url);
+    const std::string after = rest.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') throw std::runtime_error("live session: bad URL " + url);
+      e.port = after.substr(1);
+    }
+    rest = rest.substr(1, close - 1);
+  } else if (const std::size_t colon = rest.rfind(':'); colon != std::string::npos) {
     e.port = rest.substr(colon + 1);
     rest.resize(colon);
   }
   e.host = rest;
   if (e.host.empty() || e.port.empty()) throw std::runtime_error("live session: bad URL " + url);
   return e;
+}
+
+std::string host_header(const Endpoint& e) {
+  const bool ipv6 = e.host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + e.host + "]" : e.host) + ":" + e.port;
 }
 
 const char* to_string(SessionStage stage) noexcept {
@@ -172,7 +186,7 @@ struct LiveSession::Impl {
           req.set(http::field::user_agent, "mde");
           for (const auto& [name, value] : headers) req.set(name, value);
         }));
-    s->async_handshake(options.endpoint.host + ":" + options.endpoint.port,
+    s->async_handshake(host_header(options.endpoint),
                        options.endpoint.target,
                        [this, gen, c](beast::error_code e) { on_ws_handshake(gen, e); });
   }

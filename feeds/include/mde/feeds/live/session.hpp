@@ -63,8 +63,11 @@ struct Endpoint {
   std::string port = "443";
   std::string target = "/";
 };
-// Parses "wss://host[:port][/path]"; throws std::runtime_error on anything else.
+// Parses "wss://host[:port][/path]" (host: a name, an IPv4 address or a bracketed IPv6 literal,
+// kept without its brackets); throws std::runtime_error on anything else.
 [[nodiscard]] Endpoint parse_wss_url(const std::string& url);
+// The WebSocket upgrade's Host header: "host:port", an IPv6 literal in brackets.
+[[nodiscard]] std::string host_header(const Endpoint& e);
 
 struct TlsOptions {
   std::string ca_file;                // empty: the system CA store

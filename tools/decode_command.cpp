@@ -49,8 +49,7 @@ int run_decode(const DecodeArgs& a) {
     }
     sink->clear();
     Event marker{};
-    if (capture::is_marker(line.record.frame.text()) &&
-        capture::parse_disconnected_marker(line.record.frame.text(), line.record.venue, marker)) {
+    if (capture::parse_disconnected_marker(line.record.frame.text(), line.record.venue, marker)) {
       ++decoded;  // a live capture's lost connection (connection_marker.hpp), not a venue frame
       std::printf("%" PRIu64 ": %s\n", line.number, describe(marker, registry).c_str());
       continue;

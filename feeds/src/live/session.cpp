@@ -174,11 +174,7 @@ struct LiveSession::Impl {
     auto c = conn;
     Stream* s = &c->ws;
     beast::get_lowest_layer(*s).expires_never();
-    websocket::stream_base::timeout t{};
-    t.handshake_timeout = options.timers.connect_timeout;
-    t.idle_timeout = websocket::stream_base::none();  // our own watchdog decides
-    t.keep_alive_pings = false;                       // keepalive is the venue's PING request
-    s->set_option(t);
+    bound_handshakes(*s, options.timers.connect_timeout);
     HeaderList headers = options.headers;
     protocol->upgrade_headers(headers);  // per connect: signed headers carry a fresh nonce
     s->set_option(websocket::stream_base::decorator(
@@ -212,6 +208,16 @@ struct LiveSession::Impl {
     arm_ping(gen);
     arm_watchdog(gen);
     do_read(gen);
+  }
+
+  // Beast's timeouts: `handshake` bounds the upgrade and the close handshake; no idle timeout
+  // (our own watchdog decides) and no keep-alive pings (keepalive is the venue's PING request).
+  static void bound_handshakes(Stream& s, std::chrono::milliseconds handshake) {
+    websocket::stream_base::timeout t{};
+    t.handshake_timeout = handshake;
+    t.idle_timeout = websocket::stream_base::none();
+    t.keep_alive_pings = false;
+    s.set_option(t);
   }
 
   // ---- read loop --------------------------------------------------------------------------
@@ -444,10 +450,14 @@ struct LiveSession::Impl {
     publisher.flush();
   }
 
-  void close_socket() {
+  void cancel_connection_timers() {
     ping_timer.cancel();
     watchdog_timer.cancel();
     ack_timer.cancel();
+  }
+
+  void close_socket() {
+    cancel_connection_timers();
     resolver.cancel();
     if (conn) {
       beast::error_code ignored;
@@ -487,14 +497,8 @@ struct LiveSession::Impl {
       stop_finished.store(true, std::memory_order_release);
       return;
     }
-    ping_timer.cancel();
-    watchdog_timer.cancel();
-    ack_timer.cancel();
-    websocket::stream_base::timeout t{};
-    t.handshake_timeout = options.timers.close_timeout;  // bounds the close handshake too
-    t.idle_timeout = websocket::stream_base::none();
-    t.keep_alive_pings = false;
-    conn->ws.set_option(t);
+    cancel_connection_timers();
+    bound_handshakes(conn->ws, options.timers.close_timeout);
     auto c = conn;
     c->ws.async_close(websocket::close_code::normal,
                       with_arena(c->arena, [this, c](beast::error_code ec) {

@@ -168,10 +168,8 @@ class LiveRuntime {
     for (const auto& s : sessions_) longest = std::max(longest, s->options().timers.close_timeout);
     const auto deadline = std::chrono::steady_clock::now() + longest + std::chrono::milliseconds(500);
     const auto all_done = [&] {
-      for (const auto& s : sessions_) {
-        if (!s->stop_finished()) return false;
-      }
-      return true;
+      return std::all_of(sessions_.begin(), sessions_.end(),
+                         [](const auto& s) { return s->stop_finished(); });
     };
     while (!all_done() && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -838,13 +838,15 @@ void CoinoneGenerator::State::advance_order(std::size_t index) {
       cancel(index);
       return;
     }
-    // Triggered: the stop order now rests like any limit order.
+    // Triggered: the stop order now rests like any limit order, and its order time is the
+    // trigger's (as the simulator sends it): the wait and every fill carry it.
     o.stage = OrderStage::resting;
+    o.order_s = venue_s();
     OrderView v;
     v.order_price = o.price;
     v.order_qty = o.qty;
     v.order_s = o.order_s;
-    v.timestamp_s = venue_s();
+    v.timestamp_s = o.order_s;
     emit_order_frame(o, "wait", v);
     queue_assets("order", o.market, o.bid, !o.bid, &o, nullptr);
     return;

@@ -172,23 +172,39 @@ TEST(Generator, MixesShortAndDefaultFormats) {
   EXPECT_GT(full, 200);
 }
 
-TEST(Generator, OrderLifecyclesEndInTradeDoneRepeatingTheFinalFill) {
-  CoinoneGenerator gen({.kind = GenKind::mixed, .seed = 5});
+// The order events among the first `frames` frames of the mixed generator, decoded, with the
+// frame each came from.
+struct GeneratedOrderEvent {
+  Event event;
+  std::string text;
+};
+std::vector<GeneratedOrderEvent> generated_order_events(std::uint64_t seed, int frames) {
+  CoinoneGenerator gen({.kind = GenKind::mixed, .seed = seed});
   InstrumentRegistry registry;
   coinone::Decoder decoder(registry, {.add_unknown_instruments = true});
   PaddedBuffer buffer(1 << 16);
+  std::vector<GeneratedOrderEvent> events;
   Event e;
+  for (int i = 0; i < frames; ++i) {
+    const GenFrame f = gen.next();
+    if (!buffer.assign(f.text) || !decoder.decode(buffer.view(), e).ok()) {
+      ADD_FAILURE() << "undecodable: " << f.text;
+      return events;
+    }
+    if (e.header.kind != EventKind::order) continue;
+    EXPECT_EQ(f.connection, kPrivateConnection);
+    events.push_back({e, std::string(f.text)});
+  }
+  return events;
+}
+
+TEST(Generator, OrderLifecyclesEndInTradeDoneRepeatingTheFinalFill) {
   struct Last {
     std::string order_id, trade_id, qty;
   };
   std::vector<Last> last_fill;
   int done = 0, cancels = 0, post_only = 0, watches = 0, waits = 0;
-  for (int i = 0; i < 40000; ++i) {
-    const GenFrame f = gen.next();
-    ASSERT_TRUE(buffer.assign(f.text));
-    ASSERT_TRUE(decoder.decode(buffer.view(), e).ok()) << f.text;
-    if (e.header.kind != EventKind::order) continue;
-    EXPECT_EQ(f.connection, kPrivateConnection);
+  for (const auto& [e, text] : generated_order_events(5, 40000)) {
     const OrderEvent& o = e.order;
     const std::string id(o.order_id.view());
     switch (o.type) {
@@ -201,7 +217,7 @@ TEST(Generator, OrderLifecyclesEndInTradeDoneRepeatingTheFinalFill) {
         for (const Last& l : last_fill) {
           if (l.order_id == id) match = &l;
         }
-        ASSERT_NE(match, nullptr) << "trade_done without a fill: " << f.text;
+        ASSERT_NE(match, nullptr) << "trade_done without a fill: " << text;
         EXPECT_EQ(match->trade_id, o.trade_id.view());
         EXPECT_EQ(match->qty, o.executed_qty.to_string());
         break;
@@ -210,7 +226,7 @@ TEST(Generator, OrderLifecyclesEndInTradeDoneRepeatingTheFinalFill) {
       case OrderEventType::cancelled_post_only: ++post_only; break;
       case OrderEventType::pending_trigger: ++watches; break;
       case OrderEventType::open: ++waits; break;
-      default: ADD_FAILURE() << f.text;
+      default: ADD_FAILURE() << text;
     }
   }
   EXPECT_GT(done, 20);
@@ -224,36 +240,27 @@ TEST(Generator, OrderLifecyclesEndInTradeDoneRepeatingTheFinalFill) {
 // its timestamp), every fill repeats it; a stop order's watch has none, and once triggered its
 // wait carries the trigger's time, not the watch's.
 TEST(Generator, EveryWaitCarriesItsOwnTimeAsOrderTimeAndEveryFillRepeatsIt) {
-  CoinoneGenerator gen({.kind = GenKind::mixed, .seed = 5});
-  InstrumentRegistry registry;
-  coinone::Decoder decoder(registry, {.add_unknown_instruments = true});
-  PaddedBuffer buffer(1 << 16);
-  Event e;
   std::map<std::string, std::int64_t> resting_since;  // order id -> its wait's order_ns
   std::set<std::string> watched;
   int triggered = 0, fills = 0;
-  for (int i = 0; i < 40000; ++i) {
-    const GenFrame f = gen.next();
-    ASSERT_TRUE(buffer.assign(f.text));
-    ASSERT_TRUE(decoder.decode(buffer.view(), e).ok()) << f.text;
-    if (e.header.kind != EventKind::order) continue;
+  for (const auto& [e, text] : generated_order_events(5, 40000)) {
     const OrderEvent& o = e.order;
     const std::string id(o.order_id.view());
     switch (o.type) {
       case OrderEventType::pending_trigger:
-        EXPECT_EQ(o.order_ns, 0) << f.text;
+        EXPECT_EQ(o.order_ns, 0) << text;
         watched.insert(id);
         break;
       case OrderEventType::open:
-        EXPECT_EQ(o.order_ns, e.header.exchange_ns) << f.text;
+        EXPECT_EQ(o.order_ns, e.header.exchange_ns) << text;
         resting_since[id] = o.order_ns;
         triggered += watched.count(id) != 0 ? 1 : 0;
         break;
       case OrderEventType::fill:
       case OrderEventType::filled:
         ASSERT_TRUE(resting_since.count(id) != 0) << "a fill of an order never seen waiting: "
-                                                  << f.text;
-        EXPECT_EQ(o.order_ns, resting_since[id]) << f.text;
+                                                  << text;
+        EXPECT_EQ(o.order_ns, resting_since[id]) << text;
         ++fills;
         break;
       default: break;

@@ -83,9 +83,11 @@ void LivePrinter::final_report(const EngineT& engine, double elapsed) {
   const ViewPicture& p = view_.final_picture();
   report_counts(p, elapsed);
   const EngineCounters& c = engine.counters();
+  // The engine counts the venue's CONNECTED frames on a connection that had one (Coinone sends
+  // them, BTSE does not); the sessions' own reconnects are on the lines above.
   std::fprintf(out_,
                "engine: events %llu, book updates rejected %llu, orders refused %llu, "
-               "reconnects %llu, resync requests %llu\n",
+               "venue CONNECTED again %llu, resync requests %llu\n",
                static_cast<unsigned long long>(c.events),
                static_cast<unsigned long long>(c.book_updates_dropped),
                static_cast<unsigned long long>(c.orders_refused),

@@ -63,6 +63,17 @@ expect_in state.json '"coinone:BTC-KRW"' "live: the dumped state has the second 
 grep -qE '"data": [1-9]' state.json || fail "live: the dump counts no data events"
 grep -qE '"control": [1-9]' state.json || fail "live: the dump counts no control events"
 
+# A CPU that cannot be pinned is named on stderr, and the threads run unpinned. Five short runs:
+# the threads pin themselves as they start, and the report must wait for both of them.
+{ printf '[runtime]\nio_cpus = [4095]\ncore_cpu = 4094\n'; cat live.toml; } >pin.toml
+for k in 1 2 3 4 5; do
+  "$MDE" live --config pin.toml --duration 0.2 >pin.txt 2>pin.err
+  rc=$?
+  [ $rc -eq 0 ] || { fail "live unpinnable: exit $rc"; sed 's/^/  | /' pin.err | head -5; }
+  expect_in pin.err "mde-io thread -> cpu 4095" "live: the unpinnable I/O CPU is reported (run $k)"
+  expect_in pin.err "mde-core thread -> cpu 4094" "live: the unpinnable core CPU is reported (run $k)"
+done
+
 # SIGINT: the run ends with its report and exit 130, the dump marked interrupted.
 "$MDE" live --config live.toml --dump-state state2.json >int.txt 2>int.err &
 LIVE_PID=$!

@@ -30,6 +30,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <latch>
 #include <memory>
 #include <optional>
 #include <span>
@@ -100,15 +101,18 @@ class LiveRuntime {
     return sessions_.back()->options().connection;
   }
 
-  // Starts the I/O and core threads; the sessions connect. Call once.
+  // Starts the I/O and core threads; the sessions connect. Returns once every thread has been
+  // pinned (or failed to be), so pin_failures() is complete from then on. Call once.
   void start() {
     if (started_) return;
     started_ = true;
     producers_running_.store(static_cast<int>(io_.size()), std::memory_order_relaxed);
     if (recorder_) recorder_->start();
     for (auto& s : sessions_) s->start();
+    pinned_ = std::make_unique<std::latch>(static_cast<std::ptrdiff_t>(io_.size() + 1));
     core_ = std::thread([this] {
       name_and_pin_thread("mde-core", options_.core_cpu, core_pin_failure_);
+      pinned_->count_down();
       run_core();
     });
     for (std::size_t t = 0; t < io_.size(); ++t) {
@@ -116,10 +120,12 @@ class LiveRuntime {
         IoThread& io = *io_[t];
         const std::string name = t == 0 ? std::string("mde-io") : "mde-io" + std::to_string(t);
         name_and_pin_thread(name.c_str(), options_.io_cpus[t], io.pin_failure);
+        pinned_->count_down();
         io.context.run();
         producers_running_.fetch_sub(1, std::memory_order_release);
       });
     }
+    pinned_->wait();  // the pin_failure strings are written before count_down: safe to read now
   }
 
   // Closes the sessions (each says goodbye with a WebSocket close, waited for at most its
@@ -151,6 +157,7 @@ class LiveRuntime {
     return *sessions_[k];
   }
   // "io thread -> cpu 7: Invalid argument"; empty when pinning worked or was not asked for.
+  // Complete once start() has returned.
   [[nodiscard]] std::vector<std::string> pin_failures() const {
     std::vector<std::string> out;
     for (const auto& io : io_) {
@@ -208,6 +215,7 @@ class LiveRuntime {
   std::atomic<int> producers_running_{1};
   std::thread core_;
   std::string core_pin_failure_;
+  std::unique_ptr<std::latch> pinned_;  // start() waits on it; a member: threads count down late
   bool started_ = false;
   bool stopped_ = false;
 };

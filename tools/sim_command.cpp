@@ -128,7 +128,7 @@ Command add_sim(CLI::App& app) {
   cmd->add_option("--seed", options->seed, "Market data seed (same seed, same frames)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  cmd->add_option("--rate", options->rate, "Market frames per second over all markets")
+  cmd->add_option("--rate", options->rate, "Market frames per second per venue, over all its markets")
       ->check(CLI::Range(std::uint32_t{1}, std::uint32_t{10'000'000}))
       ->capture_default_str();
   cmd->add_option_function<std::string>(

@@ -6,8 +6,9 @@
 //   [runtime]  io_cpus = [0, 2]   core_cpu = 1   queue_capacity = 4096   busy_spin = false
 //              (one I/O thread per io_cpus entry, -1 unpinned; default one unpinned thread)
 //              record = "live.mdecap"            # optional: capture every inbound frame
-//   [tls]      ca_file = "/tmp/mde-sim/ca.pem"   # default: the system CA store
+//   [tls]      ca_file = "/tmp/mde-sim/sim-cert.pem"  # default: the system CA store
 //              insecure_skip_verify = false      # the only way to turn verification off
+//              tls13 = false                     # true: allow TLS 1.3 (allocates per record)
 //   [timers]   ping_interval_ms, silence_timeout_ms, connect_timeout_ms, backoff_initial_ms,
 //              backoff_max_ms, backoff_after_limit_ms, subscribe_ack_timeout_ms, close_timeout_ms
 //              (defaults for every session)
@@ -16,7 +17,9 @@
 //   format = "SHORT"                                   # Coinone: SHORT or DEFAULT (default)
 //   io_thread = 1                                      # index into io_cpus (default 0)
 //   subscribe = ["ORDERBOOK:XRP-KRW", "TRADE:XRP-KRW"] # venue channel ":" market
+//   access_token_env = "X" secret_env = "Y"            # or *_file: MYORDER / MYASSET need them
 //   [session.timers] ping_interval_ms = 15000          # overrides for this session only
+//   [session.headers] X-Extra = "value"                # extra upgrade request headers
 //
 // Every key is checked: an unknown key, a wrong type or a value out of range is an error naming
 // the file, line and key. A secret written into the file is refused.

@@ -95,6 +95,15 @@ expect_rc 1 "replay --dump-state over its input" "$MDE" replay s.mdecap --quiet 
 expect_rc 1 "replay --dump-state over a text input" "$MDE" replay link.jsonl --quiet --dump-state sample.jsonl
 [ "$(cksum < sample.jsonl)" = "$SUM" ] || fail "the input was changed"
 no_temporaries "refused outputs"
+# An output that exists and is not a regular file (a FIFO here; /dev/stdout, a device) is refused:
+# renaming the finished temporary over it would replace it (as root, even /dev/stdout itself).
+mkfifo out.fifo
+expect_rc 1 "convert to a FIFO" "$MDE" capture convert sample.jsonl out.fifo
+expect_in err.txt "not a regular file" "convert to a FIFO says why"
+expect_rc 1 "gen -o a FIFO" "$MDE" gen --kind mixed --frames 10 -o out.fifo
+expect_rc 1 "replay --dump-state to a FIFO" "$MDE" replay s.mdecap --quiet --dump-state out.fifo
+[ -p out.fifo ] || fail "the FIFO was replaced by a file"
+no_temporaries "outputs refused for a FIFO"
 expect_rc 0 "replay --dump-state" "$MDE" replay s.mdecap --quiet --dump-state state.json
 expect_in state.json '"books"' "state dump written"
 no_temporaries "successful outputs"

@@ -76,6 +76,12 @@ bool OutputFile::create(const std::string& path) {
     error_ = path + ": not a file name";
     return false;
   }
+  // The finished temporary is renamed over the destination, which replaces whatever is there: an
+  // existing FIFO, device or /dev/stdout (as root, the link in /dev itself) would be destroyed.
+  if (struct stat st {}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    error_ = path + ": not a regular file (an output is written beside it and renamed over it)";
+    return false;
+  }
   std::string tmpl = dir + "." + name + ".mde-XXXXXX";
   if (tmpl.size() >= sizeof g_temp) {
     error_ = path + ": path too long";

@@ -38,7 +38,8 @@ class OutputFile {
   OutputFile& operator=(const OutputFile&) = delete;
 
   // Creates "<dir of path>/.<name of path>.mde-XXXXXX" (mode 0666 less the umask). False with
-  // error() set when it cannot.
+  // error() set when it cannot, or when `path` exists and is not a regular file (the rename
+  // would replace a FIFO, a device or /dev/stdout).
   [[nodiscard]] bool create(const std::string& path);
   // The temporary to write to (closed here: writers open it by path).
   [[nodiscard]] const std::string& temp_path() const noexcept { return temp_; }

@@ -273,11 +273,11 @@ struct LiveSession::Impl {
     const auto code = static_cast<std::uint16_t>(conn->ws.reason().code);
     stats.last_close_code.store(code, std::memory_order_relaxed);
     switch (protocol->on_close(code)) {
-      case CloseAction::reconnect: return fail(gen, SessionStage::closed_by_venue);
+      case CloseAction::reconnect: return fail(gen, SessionStage::closed_by_venue, code);
       case CloseAction::reconnect_slow:
         add(stats.slow_backoffs);
         slow_backoff = true;
-        return fail(gen, SessionStage::closed_by_venue);
+        return fail(gen, SessionStage::closed_by_venue, code);
       case CloseAction::stop:
         add(stats.failures);
         stats.last_failure.store(SessionStage::closed_by_venue, std::memory_order_relaxed);
@@ -416,7 +416,9 @@ struct LiveSession::Impl {
   }
 
   // ---- failure and recovery ---------------------------------------------------------------
-  void fail(std::uint64_t gen, SessionStage stage) {
+  // `close_code`: the venue's close code when this connection ended with a close frame, else 0
+  // (not stats.last_close_code, which may be an earlier connection's).
+  void fail(std::uint64_t gen, SessionStage stage, std::uint16_t close_code = 0) {
     if (gen != generation || stopped) return;
     ++generation;  // everything still in flight for this connection is now stale
     add(stats.failures);
@@ -425,7 +427,7 @@ struct LiveSession::Impl {
       add(stats.disconnects);
       char why[48];
       const int n = std::snprintf(why, sizeof why, "connection lost at %s", to_string(stage));
-      report_disconnected(stats.last_close_code.load(std::memory_order_relaxed),
+      report_disconnected(close_code,
                           std::string_view(why, n > 0 ? static_cast<std::size_t>(n) : 0));
     }
     close_socket();

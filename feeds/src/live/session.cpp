@@ -252,10 +252,16 @@ struct LiveSession::Impl {
       // naming no topic (Coinone 160010/160011) reaches the engine with its subscription's name.
       const bool awaiting = protocol->awaiting_replies();
       if (awaiting) on_reply(text);
+      const std::uint64_t waits_before = publisher.stats().waits;
       publisher.begin_frame(rx_ns, options.connection);
       if (!decoder.decode(frame.view(), sink, options.venue).ok()) add(stats.decode_errors);
       publisher.flush();
-      stats.queue_waits.store(publisher.stats().waits, std::memory_order_relaxed);
+      if (publisher.stats().waits != waits_before) {
+        // The time spent waiting for room in the queue (the core was behind) is not the venue's
+        // silence: the watchdog counts from now, when the next frame can be read again.
+        last_rx_ns = now_ns();
+        stats.queue_waits.store(publisher.stats().waits, std::memory_order_relaxed);
+      }
       if (awaiting) {
         sink.forget_name();
         report_failed();

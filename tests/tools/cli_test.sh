@@ -95,15 +95,28 @@ expect_rc 1 "replay --dump-state over its input" "$MDE" replay s.mdecap --quiet 
 expect_rc 1 "replay --dump-state over a text input" "$MDE" replay link.jsonl --quiet --dump-state sample.jsonl
 [ "$(cksum < sample.jsonl)" = "$SUM" ] || fail "the input was changed"
 no_temporaries "refused outputs"
-# An output that exists and is not a regular file (a FIFO here; /dev/stdout, a device) is refused:
-# renaming the finished temporary over it would replace it (as root, even /dev/stdout itself).
-mkfifo out.fifo
-expect_rc 1 "convert to a FIFO" "$MDE" capture convert sample.jsonl out.fifo
-expect_in err.txt "not a regular file" "convert to a FIFO says why"
-expect_rc 1 "gen -o a FIFO" "$MDE" gen --kind mixed --frames 10 -o out.fifo
-expect_rc 1 "replay --dump-state to a FIFO" "$MDE" replay s.mdecap --quiet --dump-state out.fifo
-[ -p out.fifo ] || fail "the FIFO was replaced by a file"
-no_temporaries "outputs refused for a FIFO"
+# An output that is a stream (a FIFO here; a terminal, /dev/null) or under /dev/ (/dev/stdout) is
+# written in place: renaming a temporary over it would replace it (as root, /dev/stdout itself).
+mkfifo fifo.jsonl
+cat fifo.jsonl >from_fifo.jsonl &
+expect_rc 0 "convert to a FIFO" "$MDE" capture convert s.mdecap fifo.jsonl
+wait
+[ -p fifo.jsonl ] || fail "the FIFO was replaced by a file"
+"$MDE" capture convert s.mdecap via_file.jsonl >/dev/null 2>&1
+cmp -s from_fifo.jsonl via_file.jsonl || fail "convert wrote to the FIFO what it writes to a file"
+"$MDE" replay s.mdecap --quiet --dump-state /dev/stdout >stdout_state.json 2>err.txt ||
+  fail "replay --dump-state /dev/stdout: exit $?"
+"$MDE" replay s.mdecap --quiet --dump-state file_state.json >/dev/null 2>&1
+cmp -s stdout_state.json file_state.json || fail "the state dumped to /dev/stdout differs"
+[ -L /dev/stdout ] || fail "/dev/stdout was replaced"
+expect_rc 0 "gen -o /dev/null" "$MDE" gen --kind mixed --frames 10 -o /dev/null
+# An output that is a symbolic link to a regular file: the file is replaced, the link stays.
+printf 'old\n' >target.json
+ln -s target.json state_link.json
+expect_rc 0 "replay --dump-state through a link" "$MDE" replay s.mdecap --quiet --dump-state state_link.json
+[ -L state_link.json ] || fail "the output's symbolic link was replaced"
+cmp -s target.json file_state.json || fail "the link's target does not hold the state"
+no_temporaries "outputs written in place or through a link"
 expect_rc 0 "replay --dump-state" "$MDE" replay s.mdecap --quiet --dump-state state.json
 expect_in state.json '"books"' "state dump written"
 no_temporaries "successful outputs"

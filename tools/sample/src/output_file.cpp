@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace mde::sample {
@@ -69,17 +70,37 @@ OutputFile::~OutputFile() { discard(); }
 bool OutputFile::create(const std::string& path) {
   discard();
   path_ = path;
-  const auto slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
-  const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  if (name.empty()) {
-    error_ = path + ": not a file name";
+  direct_ = false;
+  struct stat st {};
+  const bool exists = ::stat(path.c_str(), &st) == 0;
+  if (exists && S_ISDIR(st.st_mode)) {
+    error_ = path + ": is a directory";
     return false;
   }
-  // The finished temporary is renamed over the destination, which replaces whatever is there: an
-  // existing FIFO, device or /dev/stdout (as root, the link in /dev itself) would be destroyed.
-  if (struct stat st {}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-    error_ = path + ": not a regular file (an output is written beside it and renamed over it)";
+  const bool system_path = path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0;
+  if (exists && (!S_ISREG(st.st_mode) || system_path)) {
+    // A stream (a FIFO, a terminal, /dev/null) or what /dev/stdout and /dev/fd/N lead to:
+    // written in place. A rename would replace it (as root, the link in /dev itself), and
+    // output redirected by the shell is expected in the file the shell opened.
+    direct_ = true;
+    temp_ = path;
+    return true;
+  }
+  if (struct stat link {}; ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+    // A link to a regular file: the file it leads to is replaced, the link stays.
+    char* resolved = ::realpath(path.c_str(), nullptr);
+    if (resolved == nullptr) {
+      error_ = path + ": cannot resolve the link: " + std::strerror(errno);
+      return false;
+    }
+    path_ = resolved;
+    std::free(resolved);
+  }
+  const auto slash = path_.rfind('/');
+  const std::string dir = slash == std::string::npos ? "" : path_.substr(0, slash + 1);
+  const std::string name = slash == std::string::npos ? path_ : path_.substr(slash + 1);
+  if (name.empty()) {
+    error_ = path + ": not a file name";
     return false;
   }
   std::string tmpl = dir + "." + name + ".mde-XXXXXX";
@@ -104,6 +125,10 @@ bool OutputFile::create(const std::string& path) {
 }
 
 bool OutputFile::commit() {
+  if (direct_) {  // written in place: nothing to rename
+    temp_.clear();
+    return true;
+  }
   SignalsBlocked blocked;
   if (::rename(temp_.c_str(), path_.c_str()) != 0) {
     error_ = "cannot rename " + temp_ + " to " + path_ + ": " + std::strerror(errno);
@@ -117,6 +142,10 @@ bool OutputFile::commit() {
 
 void OutputFile::discard() noexcept {
   if (temp_.empty()) return;
+  if (direct_) {  // the destination itself: never removed
+    temp_.clear();
+    return;
+  }
   SignalsBlocked blocked;
   ::unlink(temp_.c_str());
   g_temp_set = 0;

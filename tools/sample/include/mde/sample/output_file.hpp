@@ -37,11 +37,15 @@ class OutputFile {
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
 
-  // Creates "<dir of path>/.<name of path>.mde-XXXXXX" (mode 0666 less the umask). False with
-  // error() set when it cannot, or when `path` exists and is not a regular file (the rename
-  // would replace a FIFO, a device or /dev/stdout).
+  // Creates "<dir of path>/.<name of path>.mde-XXXXXX" (mode 0666 less the umask). When `path`
+  // is a symbolic link to a regular file, the temporary is made beside that file and replaces
+  // it, keeping the link. When `path` exists and is not a regular file (a FIFO, a terminal,
+  // /dev/null) or is under /dev/ or /proc/ (/dev/stdout, whatever the shell redirected it to),
+  // there is no temporary: the output is written to it in place. False with error() set when it
+  // cannot (or `path` is a directory).
   [[nodiscard]] bool create(const std::string& path);
-  // The temporary to write to (closed here: writers open it by path).
+  // The temporary to write to (closed here: writers open it by path); the stream itself when
+  // written in place.
   [[nodiscard]] const std::string& temp_path() const noexcept { return temp_; }
   // Renames the temporary over the destination. False (temporary removed) when it cannot.
   [[nodiscard]] bool commit();
@@ -53,6 +57,7 @@ class OutputFile {
  private:
   std::string path_;
   std::string temp_;
+  bool direct_ = false;  // a stream written in place: no rename, never removed
   std::string error_;
 };
 

@@ -121,6 +121,7 @@ struct LiveSession::Impl {
         watchdog_timer(io),
         backoff_timer(io),
         ack_timer(io),
+        close_timer(io),
         frame(options.max_frame_bytes),
         decoder(registry_ref, {.add_unknown_instruments = true,
                            .max_frame_bytes = options.max_frame_bytes}),
@@ -508,9 +509,16 @@ struct LiveSession::Impl {
     cancel_connection_timers();
     bound_handshakes(conn->ws, options.timers.close_timeout);
     auto c = conn;
+    // Beast arms its close timeout only once the close frame may be written, which waits for the
+    // write in flight: a venue that stopped reading held the goodbye forever. This bounds it all.
+    close_timer.expires_after(options.timers.close_timeout);
+    close_timer.async_wait(with_arena(c->arena, [this, c](beast::error_code ec) {
+      if (!ec) close_socket();  // the close below then completes with an error
+    }));
     c->ws.async_close(websocket::close_code::normal,
                       with_arena(c->arena, [this, c](beast::error_code ec) {
                         if (!ec) add(stats.clean_closes);
+                        close_timer.cancel();
                         close_socket();
                         stop_finished.store(true, std::memory_order_release);
                       }));
@@ -522,6 +530,7 @@ struct LiveSession::Impl {
   asio::ssl::context tls;
   tcp::resolver resolver;
   asio::steady_timer ping_timer, watchdog_timer, backoff_timer, ack_timer;
+  asio::steady_timer close_timer;  // stop(): the goodbye's bound
   std::shared_ptr<Connection> conn;
   PaddedBuffer frame;
   VenueDecoder decoder;

@@ -48,6 +48,10 @@ std::size_t drain_resync_ring(void* engine, std::uint32_t connection) noexcept {
 
 // Takes up to out.size() resync requests of `connection` off the engine's ring (a live session's
 // ResyncHook): the instruments whose books need a fresh snapshot. Same thread rules as above.
+// Requests for books gone stale because their connection was lost are popped and left out: a
+// live session subscribes everything again on every connect, and that answers them. Handed over,
+// they made a BTSE session unsubscribe + subscribe each book once more whenever the core thread
+// took the loss after the new connection's handshake (each snapshot sent twice).
 template <class EngineT>
 std::size_t take_resync_requests(void* engine, std::uint32_t connection,
                                  std::span<InstrumentId> out) noexcept {
@@ -57,7 +61,7 @@ std::size_t take_resync_requests(void* engine, std::uint32_t connection,
   while (n < out.size()) {
     const ResyncRequest* r = ring.front();
     if (r == nullptr) break;
-    out[n++] = r->instrument;
+    if (r->reason != StaleReason::reconnect) out[n++] = r->instrument;
     ring.pop();
   }
   return n;

@@ -139,8 +139,11 @@ class ViewStrategy {
   [[nodiscard]] bool snapshot(ViewPicture& out) noexcept {
     if (ready_.load(std::memory_order_acquire)) {
       out = published_;
-      ready_.store(false, std::memory_order_release);  // the copy above is done before the next write
+      // The request is withdrawn before the picture is released: the other way round, a done()
+      // in between published a picture for the old request, and the next snapshot() took that
+      // one, a print interval old.
       requested_.store(false, std::memory_order_release);
+      ready_.store(false, std::memory_order_release);  // the copy above is done before the next write
       return true;
     }
     requested_.store(true, std::memory_order_release);

@@ -181,6 +181,21 @@ TEST_F(CoinoneReplies, AnAckAnswersItsSubscribeWhateverItsKeyOrderSpacingOrExtra
   EXPECT_TRUE(time_passes(5000ms).empty());
 }
 
+// An ack may echo an empty topic object for a subscription without markets (MYASSET): it still
+// answers that subscription (its key once had a trailing space and never matched).
+TEST_F(CoinoneReplies, AnAckWithAnEmptyTopicObjectAnswersASubscriptionWithoutMarkets) {
+  SessionOptions o;
+  o.venue = Venue::coinone;
+  o.credentials = {coinone::Secret(std::string("access")), coinone::Secret(std::string("secret"))};
+  o.private_subscriptions = {{Channel::assets, {}, "KRW", {}}};
+  o.timers.subscribe_ack_timeout = 1000ms;
+  connect(o);
+  ASSERT_EQ(sent_.size(), 1u);
+  EXPECT_TRUE(reply(R"({"response_type":"SUBSCRIBED","channel":"MYASSET","data":{}})").empty());
+  EXPECT_FALSE(protocol_->awaiting_replies());
+  EXPECT_TRUE(time_passes(5000ms).empty());
+}
+
 TEST_F(CoinoneReplies, ANewConnectionForgetsWhatTheOldOneAwaited) {
   connect(public_options());
   EXPECT_TRUE(reply(kAckXrpBook).empty());

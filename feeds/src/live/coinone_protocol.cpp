@@ -57,10 +57,14 @@ std::string echo_key(simdjson::dom::element frame, std::string_view topic_key) {
   std::string key(channel);
   simdjson::dom::element topic;
   if (frame[topic_key].get(topic) != simdjson::SUCCESS) return key;
+  // An element without a market (`{}`, as an ack may echo for MYASSET) adds nothing.
+  const auto add_market = [&key](simdjson::dom::element market) {
+    if (const std::string name = market_name(market); !name.empty()) key.append(1, ' ').append(name);
+  };
   if (simdjson::dom::array list; topic.get(list) == simdjson::SUCCESS) {
-    for (simdjson::dom::element market : list) key.append(1, ' ').append(market_name(market));
+    for (simdjson::dom::element market : list) add_market(market);
   } else if (topic.is_object()) {
-    key.append(1, ' ').append(market_name(topic));
+    add_market(topic);
   }
   return key;
 }

@@ -47,6 +47,7 @@ struct Connection {
   beast::flat_buffer buffer;
   Outbox outbox;  // front() is being written while `writing`
   bool writing = false;
+  std::int64_t write_started_ns = 0;  // now_ns() when the write in flight started
 };
 using Clock = std::chrono::steady_clock;
 
@@ -379,6 +380,7 @@ struct LiveSession::Impl {
   void do_write(std::uint64_t gen) {
     auto c = conn;
     c->writing = true;
+    c->write_started_ns = now_ns();
     Stream* s = &c->ws;
     s->async_write(asio::buffer(c->outbox.front()),
                    with_arena(c->arena, [this, gen, c](beast::error_code e, std::size_t) {
@@ -413,10 +415,18 @@ struct LiveSession::Impl {
     watchdog_timer.expires_after(period);
     watchdog_timer.async_wait(with_arena(conn->arena, [this, gen, c = conn](beast::error_code ec) {
       if (ec || gen != generation) return;
-      if (now_ns() - last_rx_ns >
-          std::chrono::duration_cast<std::chrono::nanoseconds>(options.timers.silence_timeout).count()) {
+      const std::int64_t now = now_ns();
+      const std::int64_t limit =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(options.timers.silence_timeout).count();
+      if (now - last_rx_ns > limit) {
         add(stats.watchdog_fires);
         return fail(gen, SessionStage::watchdog);
+      }
+      // A venue that still sends but no longer reads (an overloaded gateway) leaves our write in
+      // flight: the requests behind it (PINGs, resyncs) would wait for good. Dead as well.
+      if (conn->writing && now - conn->write_started_ns > limit) {
+        add(stats.watchdog_fires);
+        return fail(gen, SessionStage::write);
       }
       arm_watchdog(gen);
     }));

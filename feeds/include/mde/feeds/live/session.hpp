@@ -13,7 +13,8 @@
 // which never waits: a full ring costs the copy, not the frame.
 //
 // Timers (all on the io_context): a keepalive PING every `ping_interval`; a silence watchdog that
-// declares the connection dead when no frame arrived for `silence_timeout` (PONG counts); on any
+// declares the connection dead when no frame arrived for `silence_timeout` (PONG counts), or when
+// a write has been in flight that long (a venue that sends but no longer reads); on any
 // failure the socket is closed and a reconnect is scheduled after a capped exponential backoff
 // with jitter (delay d = min(max, initial * 2^attempt), waited for d/2 + uniform[0, d/2)); the
 // attempt count resets once a connection completes its WebSocket handshake. On every (re)connect
@@ -80,7 +81,8 @@ struct TlsOptions {
 struct SessionTimers {
   // 0: the venue's recommendation (Coinone 20 s, protocols.md A5; BTSE 15 s, B2).
   std::chrono::milliseconds ping_interval{0};
-  std::chrono::milliseconds silence_timeout{60'000};  // no inbound frame for this long: dead
+  // No inbound frame for this long, or one write in flight this long: dead.
+  std::chrono::milliseconds silence_timeout{60'000};
   std::chrono::milliseconds connect_timeout{10'000};  // per phase: TCP, TLS, WebSocket upgrade
   std::chrono::milliseconds backoff_initial{250};
   std::chrono::milliseconds backoff_max{30'000};

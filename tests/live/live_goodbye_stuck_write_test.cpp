@@ -4,8 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstddef>
-#include <string>
 
 #include "live/live_test_support.hpp"
 #include "live/sim_session_support.hpp"
@@ -27,18 +25,13 @@ class LiveGoodbyeStuckWrite : public live_test::SimulatorFixture<live_test::Reco
 };
 
 TEST_F(LiveGoodbyeStuckWrite, StopFinishesByTheCloseTimeoutWhileTheVenueNeverReadsAWriteInFlight) {
-  constexpr std::size_t kUpLimit = 64 * 1024;  // past the TLS and WebSocket handshakes
-  StallingProxy proxy(sim_->port(), kUpLimit);
+  StallingProxy proxy(sim_->port(), live_test::kStallAfterBytes);
   LiveRuntime<live_test::Recorder>& rt = runtime();
-  live::SessionOptions o = live_test::session_to(*sim_, sim_->coinone_public_url());
-  o.endpoint.port = std::to_string(proxy.port());
-  // One request larger than every buffer between the session and the stalled reader (the
-  // sender's socket buffer grows to 4 MiB at most): its write stays in flight.
-  o.raw_requests = {std::string(std::size_t{8} << 20, 'x')};
+  live::SessionOptions o = live_test::stuck_write_session(*sim_, proxy);
   o.timers.close_timeout = 200ms;
   rt.add_session(std::move(o));
   rt.start();
-  ASSERT_TRUE(wait_until([&] { return proxy.up_bytes() >= kUpLimit; }));
+  ASSERT_TRUE(wait_until([&] { return proxy.up_bytes() >= live_test::kStallAfterBytes; }));
   // The write is stuck once the proxy's unread bytes stop growing for a while: its receive window
   // is shut, and the session's send buffer (4 MiB at most) fills behind it at memory speed. Until
   // then Beast lets the close frame in between two fragments of the write, and its own close

@@ -5,8 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstddef>
-#include <string>
 
 #include "live/live_test_support.hpp"
 #include "live/sim_session_support.hpp"
@@ -28,15 +26,10 @@ class LiveWriteWatchdog : public live_test::SimulatorFixture<live_test::Recorder
 };
 
 TEST_F(LiveWriteWatchdog, AVenueThatSendsButNoLongerReadsIsDeclaredDeadAtTheSilenceTimeout) {
-  constexpr std::size_t kUpLimit = 64 * 1024;  // past the TLS and WebSocket handshakes
-  StallingProxy proxy(sim_->port(), kUpLimit);
+  StallingProxy proxy(sim_->port(), live_test::kStallAfterBytes);
   LiveRuntime<live_test::Recorder>& rt = runtime();
-  live::SessionOptions o = live_test::session_to(*sim_, sim_->coinone_public_url());
-  o.endpoint.port = std::to_string(proxy.port());
+  live::SessionOptions o = live_test::stuck_write_session(*sim_, proxy);
   o.subscriptions = {{Channel::trade, "XRP", "KRW", coinone::WireFormat::short_format}};
-  // Larger than every buffer between the session and the stalled reader: its write stays in
-  // flight while the venue's frames keep coming down through the proxy.
-  o.raw_requests = {std::string(std::size_t{8} << 20, 'x')};
   o.timers.silence_timeout = 500ms;
   rt.add_session(std::move(o));
   rt.start();

@@ -12,7 +12,10 @@
 #include <atomic>
 #include <cstdint>
 #include <future>
+#include <string>
 #include <thread>
+
+#include "live/sim_session_support.hpp"
 
 namespace mde::live_test {
 
@@ -90,5 +93,19 @@ class StallingProxy {
   std::atomic<std::size_t> up_bytes_{0}, down_bytes_{0};
   std::thread thread_;
 };
+
+// Up to here the client's bytes pass: past the TLS and WebSocket handshakes.
+inline constexpr std::size_t kStallAfterBytes = 64 * 1024;
+
+// A Coinone public session to the simulator through `proxy`, whose first request is larger than
+// every buffer between the session and the stalled reader (the sender's socket buffer grows to
+// 4 MiB at most): that write stays in flight while the venue's frames keep coming down.
+inline live::SessionOptions stuck_write_session(const sim::Simulator& sim,
+                                                const StallingProxy& proxy) {
+  live::SessionOptions o = session_to(sim, sim.coinone_public_url());
+  o.endpoint.port = std::to_string(proxy.port());
+  o.raw_requests = {std::string(std::size_t{8} << 20, 'x')};
+  return o;
+}
 
 }  // namespace mde::live_test

@@ -45,6 +45,25 @@ replay::ProducerStats frame_totals_after_stop(const std::vector<SessionRow>& row
   return total;
 }
 
+// A session that never connected, or that its venue stopped for good (4280: the credentials were
+// refused), failed the run, whatever the others did: each is named on stderr. The number of them.
+int report_failed_sessions(const std::vector<SessionRow>& rows) {
+  int failed = 0;
+  for (const SessionRow& r : rows) {
+    const live::SessionStats& s = r.session->stats();
+    if (s.stopped_by_venue.load()) {
+      std::fprintf(stderr, "mde live: session %s was stopped by the venue (close code %u)\n",
+                   r.name.c_str(), static_cast<unsigned>(s.last_close_code.load()));
+      ++failed;
+    } else if (s.connects.load() == 0) {
+      std::fprintf(stderr, "mde live: session %s never connected (last failure: %s)\n",
+                   r.name.c_str(), live::to_string(s.last_failure.load()));
+      ++failed;
+    }
+  }
+  return failed;
+}
+
 int run_live(const LiveArgs& a) {
   LiveConfig config = load_live_config(a.config);  // throws with file:line on a bad file
   ViewStrategy strategy;
@@ -67,13 +86,15 @@ int run_live(const LiveArgs& a) {
   const double elapsed = printer.run(a.duration, signals, [](double) {});
   runtime.stop();
   printer.final_report(runtime.engine(), elapsed);
+  const int failed_sessions = report_failed_sessions(rows);
   if (!a.dump_path.empty() &&
       !write_state_file("mde live", a.dump_path,
                         state_json(runtime.engine(), frame_totals_after_stop(rows), runtime.registry()),
                         signals.received())) {
     return kExitFailed;
   }
-  return signals.received() ? 128 + signals.number() : kExitOk;
+  if (signals.received()) return 128 + signals.number();
+  return failed_sessions > 0 ? kExitFailed : kExitOk;
 }
 
 }  // namespace

@@ -67,7 +67,7 @@ grep -qE '"control": [1-9]' state.json || fail "live: the dump counts no control
 # the threads pin themselves as they start, and the report must wait for both of them.
 { printf '[runtime]\nio_cpus = [4095]\ncore_cpu = 4094\n'; cat live.toml; } >pin.toml
 for k in 1 2 3 4 5; do
-  "$MDE" live --config pin.toml --duration 0.2 >pin.txt 2>pin.err
+  "$MDE" live --config pin.toml --duration 0.5 >pin.txt 2>pin.err
   rc=$?
   [ $rc -eq 0 ] || { fail "live unpinnable: exit $rc"; sed 's/^/  | /' pin.err | head -5; }
   expect_in pin.err "mde-io thread -> cpu 4095" "live: the unpinnable I/O CPU is reported (run $k)"
@@ -110,6 +110,22 @@ grep -qE "orders [1-9]" priv.txt || fail "private live: no order events"
 for f in priv.txt priv.err private.json private.mdecap; do
   grep -qaE "5ec2e7000000|acce55000000" "$f" && fail "private live: a credential appears in $f"
 done
+
+# A session the venue stops for good (4280: a wrong signature) fails the run: exit 1, named on
+# stderr, the report and dump still written; nor is the secret echoed there.
+MDE_TEST_ACCESS=00000000-demo-4000-8000-acce55000000 MDE_TEST_SECRET=wrong-secret-never-shown \
+  "$MDE" live --config private.toml --duration 1 --dump-state refused.json >ref.txt 2>ref.err
+rc=$?
+[ $rc -eq 1 ] || fail "live refused by the venue: exit $rc, want 1"
+expect_in ref.err "was stopped by the venue (close code 4280)" "live: the refused session is named"
+[ -s refused.json ] || fail "live refused by the venue: no dump"
+grep -qa "wrong-secret-never-shown" ref.txt ref.err refused.json && fail "live refused: the secret was echoed"
+# A session that never connects (nothing listens there) fails the run too.
+sed "s|$URL|wss://127.0.0.1:1/|" live.toml >nowhere.toml
+"$MDE" live --config nowhere.toml --duration 0.5 >nowhere.txt 2>nowhere.err
+rc=$?
+[ $rc -eq 1 ] || fail "live to nowhere: exit $rc, want 1"
+expect_in nowhere.err "never connected (last failure: connect)" "live: a session that never connected is named"
 
 # ---- bad configuration: refused with the file and line, secrets never echoed ---------------
 cat >secret.toml <<TOML

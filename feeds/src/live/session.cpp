@@ -527,7 +527,12 @@ struct LiveSession::Impl {
     }));
     c->ws.async_close(websocket::close_code::normal,
                       with_arena(c->arena, [this, c](beast::error_code ec) {
-                        if (!ec) add(stats.clean_closes);
+                        // The venue answered our close frame (its reason is set): a goodbye, even
+                        // when it then dropped TCP without TLS's close_notify (the error is the
+                        // teardown's, stream_truncated or a reset: common behind load balancers).
+                        if (!ec || c->ws.reason().code != websocket::close_code::none) {
+                          add(stats.clean_closes);
+                        }
                         close_timer.cancel();
                         close_socket();
                         stop_finished.store(true, std::memory_order_release);

@@ -18,6 +18,13 @@ std::string level_text(bool present, const PriceLevel& l) {
 
 std::uint64_t load(const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); }
 
+// Connections made after the first. A lost connection that did not come back (closed with 4280,
+// or still retrying) is not one: `failures` and `last-failure` say what happened to it.
+std::uint64_t reconnects_of(const live::SessionStats& s) {
+  const std::uint64_t connects = load(s.connects);
+  return connects > 0 ? connects - 1 : 0;
+}
+
 }  // namespace
 
 void print_latency_line(std::FILE* out, const char* stage, const LatencyHistogram& h) {
@@ -80,7 +87,7 @@ void LivePrinter::print_line(const ViewPicture& p, double elapsed, double rate) 
   std::size_t live = 0;
   for (std::size_t i = 0; i < p.market_count; ++i) live += p.markets[i].status == BookStatus::live;
   std::uint64_t reconnects = 0;
-  for (const SessionRow& s : sessions_) reconnects += load(s.session->stats().disconnects);
+  for (const SessionRow& s : sessions_) reconnects += reconnects_of(s.session->stats());
   std::fprintf(out_,
                "%s t=%5.1fs frames %" PRIu64 " (%.0f/s) books live %zu/%zu trades %" PRIu64
                " orders %" PRIu64 " reconnects %" PRIu64 " errors %" PRIu64 "\n",
@@ -104,7 +111,7 @@ void LivePrinter::draw_screen(const ViewPicture& p, double elapsed, double durat
                                                    : "connecting";
     std::snprintf(line, sizeof line, "  %-22s %-10s %9" PRIu64 " %11" PRIu64 " %11" PRIu64
                   " %12" PRIu64 "\n",
-                  r.name.c_str(), state, load(st.frames), load(st.disconnects),
+                  r.name.c_str(), state, load(st.frames), reconnects_of(st),
                   load(st.decode_errors), load(st.queue_waits));
     s += line;
   }
@@ -161,11 +168,11 @@ void LivePrinter::draw_screen(const ViewPicture& p, double elapsed, double durat
 }
 
 void LivePrinter::report_counts(const ViewPicture& p, double elapsed) {
-  std::uint64_t decode_errors = 0, disconnects = 0, queue_waits = 0, connects = 0;
+  std::uint64_t decode_errors = 0, reconnects = 0, queue_waits = 0, connects = 0;
   for (const SessionRow& r : sessions_) {
     const live::SessionStats& st = r.session->stats();
     decode_errors += load(st.decode_errors);
-    disconnects += load(st.disconnects);
+    reconnects += reconnects_of(st);
     queue_waits += load(st.queue_waits);
     connects += load(st.connects);
   }
@@ -175,7 +182,7 @@ void LivePrinter::report_counts(const ViewPicture& p, double elapsed) {
                "), frames rejected %" PRIu64 ", connects %" PRIu64 ", reconnects %" PRIu64
                ", venue errors %" PRIu64 ", stream gaps %" PRIu64 ", queue waits %" PRIu64 "\n",
                title_.c_str(), elapsed, frames(), p.callbacks, p.book_updates, p.trade_events,
-               p.order_events, p.asset_events, decode_errors, connects, disconnects, p.errors,
+               p.order_events, p.asset_events, decode_errors, connects, reconnects, p.errors,
                p.stream_gaps, queue_waits);
   for (std::size_t k = 0; k < sessions_.size(); ++k) {  // what recovery did, per connection
     const live::SessionStats& st = sessions_[k].session->stats();
@@ -186,7 +193,7 @@ void LivePrinter::report_counts(const ViewPicture& p, double elapsed) {
                  " resync-requests %" PRIu64 " record-dropped %" PRIu64 " clean-closes %" PRIu64
                  "\n",
                  sessions_[k].name.c_str(), k, load(st.frames), load(st.decode_errors),
-                 load(st.connects), load(st.connect_attempts), load(st.disconnects),
+                 load(st.connects), load(st.connect_attempts), reconnects_of(st),
                  load(st.failures), live::to_string(st.last_failure.load()),
                  load(st.watchdog_fires), load(st.resync_requests), load(st.record_dropped),
                  load(st.clean_closes));

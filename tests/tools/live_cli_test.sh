@@ -118,6 +118,8 @@ MDE_TEST_ACCESS=00000000-demo-4000-8000-acce55000000 MDE_TEST_SECRET=wrong-secre
 rc=$?
 [ $rc -eq 1 ] || fail "live refused by the venue: exit $rc, want 1"
 expect_in ref.err "was stopped by the venue (close code 4280)" "live: the refused session is named"
+grep -qE "connects 1 attempts 1 reconnects 0 failures 1 last-failure closed_by_venue" ref.txt ||
+  { fail "live refused: the session line counts a reconnect that never happened"; grep '^session' ref.txt; }
 [ -s refused.json ] || fail "live refused by the venue: no dump"
 grep -qa "wrong-secret-never-shown" ref.txt ref.err refused.json && fail "live refused: the secret was echoed"
 # A session that never connects (nothing listens there) fails the run too.

@@ -176,7 +176,14 @@ struct LiveSession::Impl {
     auto c = conn;
     Stream* s = &c->ws;
     beast::get_lowest_layer(*s).expires_never();
-    bound_handshakes(*s, options.timers.connect_timeout);
+    // Beast's own timeouts: the upgrade is bounded like every connect phase; no idle timeout (our
+    // watchdog decides) and no keep-alive pings (keepalive is the venue's PING request). The
+    // close on stop() is bounded by close_timer, not by these.
+    websocket::stream_base::timeout t{};
+    t.handshake_timeout = options.timers.connect_timeout;
+    t.idle_timeout = websocket::stream_base::none();
+    t.keep_alive_pings = false;
+    s->set_option(t);
     HeaderList headers = options.headers;
     protocol->upgrade_headers(headers);  // per connect: signed headers carry a fresh nonce
     s->set_option(websocket::stream_base::decorator(
@@ -210,16 +217,6 @@ struct LiveSession::Impl {
     arm_ping(gen);
     arm_watchdog(gen);
     do_read(gen);
-  }
-
-  // Beast's timeouts: `handshake` bounds the upgrade and the close handshake; no idle timeout
-  // (our own watchdog decides) and no keep-alive pings (keepalive is the venue's PING request).
-  static void bound_handshakes(Stream& s, std::chrono::milliseconds handshake) {
-    websocket::stream_base::timeout t{};
-    t.handshake_timeout = handshake;
-    t.idle_timeout = websocket::stream_base::none();
-    t.keep_alive_pings = false;
-    s.set_option(t);
   }
 
   // ---- read loop --------------------------------------------------------------------------
@@ -517,10 +514,10 @@ struct LiveSession::Impl {
       return;
     }
     cancel_connection_timers();
-    bound_handshakes(conn->ws, options.timers.close_timeout);
     auto c = conn;
-    // Beast arms its close timeout only once the close frame may be written, which waits for the
-    // write in flight: a venue that stopped reading held the goodbye forever. This bounds it all.
+    // The goodbye's one bound, whatever holds it: a venue that never answers the close, or one
+    // that stopped reading while a write is in flight (Beast's own close timeout would start only
+    // once the close frame may be written, after that write).
     close_timer.expires_after(options.timers.close_timeout);
     close_timer.async_wait(with_arena(c->arena, [this, c](beast::error_code ec) {
       if (!ec) close_socket();  // the close below then completes with an error

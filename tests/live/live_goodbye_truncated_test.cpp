@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -16,6 +17,7 @@
 #include <cstddef>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "live/live_test_support.hpp"
 #include "mde/feeds/live/session.hpp"
@@ -67,36 +69,30 @@ class TruncatingVenue {
     ws.accept(ec);
     if (ec) return;
     // Below the WebSocket layer from here on: Beast would answer the close with a TLS shutdown.
-    std::string pending;
-    char buf[4096];
-    for (;;) {
-      const std::size_t n = ws.next_layer().read_some(asio::buffer(buf), ec);
-      if (ec) return;
-      pending.append(buf, n);
-      for (;;) {  // every complete client frame (masked) in `pending`
-        if (pending.size() < 2) break;
-        const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(pending[i]); };
-        std::size_t length = byte(1) & 0x7f, at = 2;
-        if (length == 126) {
-          if (pending.size() < 4) break;
-          length = std::size_t{byte(2)} << 8 | byte(3);
-          at = 4;
-        } else if (length == 127) {
-          if (pending.size() < 10) break;
-          length = 0;
-          for (std::size_t i = 2; i < 10; ++i) length = length << 8 | byte(i);
-          at = 10;
-        }
-        if ((byte(1) & 0x80) != 0) at += 4;  // the masking key
-        if (pending.size() < at + length) break;
-        if ((byte(0) & 0x0f) == 0x8) {  // the client's close frame
-          const unsigned char reply[] = {0x88, 0x02, 0x03, 0xe8};  // close, 1000
-          asio::write(ws.next_layer(), asio::buffer(reply), ec);
-          answered_.store(!ec);
-          ws.next_layer().next_layer().close(ec);  // no close_notify
-          return;
-        }
-        pending.erase(0, at + length);
+    // Each client frame: 2 header bytes, an extended length, the masking key, the payload.
+    auto& tls = ws.next_layer();
+    std::vector<unsigned char> bytes(14);
+    const auto read_exactly = [&](std::size_t n) {
+      if (bytes.size() < n) bytes.resize(n);
+      return asio::read(tls, asio::buffer(bytes.data(), n), ec) == n;
+    };
+    while (read_exactly(2)) {
+      const bool close = (bytes[0] & 0x0f) == 0x8;
+      const bool masked = (bytes[1] & 0x80) != 0;
+      std::size_t length = bytes[1] & 0x7f;
+      if (length >= 126) {
+        const std::size_t width = length == 126 ? 2 : 8;
+        if (!read_exactly(width)) return;
+        length = 0;
+        for (std::size_t i = 0; i < width; ++i) length = length << 8 | bytes[i];
+      }
+      if (!read_exactly((masked ? 4 : 0) + length)) return;  // skips the key and the payload
+      if (close) {
+        const unsigned char reply[] = {0x88, 0x02, 0x03, 0xe8};  // close, 1000
+        asio::write(tls, asio::buffer(reply), ec);
+        answered_.store(!ec);
+        tls.next_layer().close(ec);  // no close_notify
+        return;
       }
     }
   }

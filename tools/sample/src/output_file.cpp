@@ -77,7 +77,7 @@ bool OutputFile::create(const std::string& path) {
     error_ = path + ": is a directory";
     return false;
   }
-  const bool system_path = path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0;
+  const bool system_path = path.starts_with("/dev/") || path.starts_with("/proc/");
   if (exists && (!S_ISREG(st.st_mode) || system_path)) {
     // A stream (a FIFO, a terminal, /dev/null) or what /dev/stdout and /dev/fd/N lead to:
     // written in place. A rename would replace it (as root, the link in /dev itself), and

@@ -339,6 +339,14 @@ BookApply OrderBook::apply_snapshot(const BookUpdate& u) noexcept {
 
 BookApply OrderBook::apply_delta(const BookUpdate& u) noexcept {
   if (u.id <= last_id_) {
+    // A repeat is harmless, but a chain carrying on below the last applied id (restarted
+    // without a snapshot) would leave a live book frozen: rule (b), as for snapshots.
+    if (status_ == BookStatus::live && u.id < last_id_ &&
+        ++older_snapshots_ >= kMaxOlderSnapshots) {
+      older_snapshots_ = 0;
+      ++counters_.ids_went_backwards;
+      return go_stale(BookApply::ids_went_backwards);
+    }
     ++counters_.old_id_drops;
     return BookApply::dropped_old_id;
   }

@@ -131,7 +131,14 @@ struct Model {
       open_snapshot = true;
       open_resets = resets;
     } else {
-      if (u.id <= last_id) return BookApply::dropped_old_id;
+      if (u.id <= last_id) {
+        if (status == BookStatus::live && u.id < last_id &&
+            ++older >= OrderBook::kMaxOlderSnapshots) {
+          older = 0;
+          return fail(BookApply::ids_went_backwards, StaleReason::ids_went_backwards);
+        }
+        return BookApply::dropped_old_id;
+      }
       if (status == BookStatus::resyncing) return BookApply::gap;
       if (status != BookStatus::live || u.prev_id != last_id) {
         return fail(BookApply::gap, StaleReason::gap);

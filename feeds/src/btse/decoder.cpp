@@ -64,7 +64,9 @@ Topic classify_topic(std::string_view topic) noexcept {
       const auto underscore = symbol.rfind('_');
       if (underscore != std::string_view::npos && underscore + 1 < symbol.size() &&
           symbol.find_first_not_of("0123456789", underscore + 1) == std::string_view::npos) {
-        symbol = symbol.substr(0, underscore);
+        const bool grouping_zero = symbol.substr(underscore + 1) == "0";
+        return {grouping_zero ? TopicKind::book : TopicKind::book_grouped,
+                symbol.substr(0, underscore)};
       }
     }
     return {p.kind, symbol};
@@ -75,6 +77,7 @@ Topic classify_topic(std::string_view topic) noexcept {
 Channel channel_of(TopicKind kind) noexcept {
   switch (kind) {
     case TopicKind::book:
+    case TopicKind::book_grouped:
     case TopicKind::book_l1: return Channel::book;
     case TopicKind::trades: return Channel::trade;
     case TopicKind::unknown: break;
@@ -181,8 +184,10 @@ DecodeResult Decoder::Impl::parse(FrameView frame) noexcept {
       case kTopic:
         if (auto st = json::read_token(v, text); st != DecodeStatus::ok) return st;
         topic = classify_topic(text);
-        // L1 frames carry no sequence number: not decoded (use update: for the touch).
-        return topic.kind == TopicKind::unknown || topic.kind == TopicKind::book_l1
+        // L1 frames carry no sequence number: not decoded (use update: for the touch). Another
+        // grouping's chain would break grouping 0's: not decoded either.
+        return topic.kind == TopicKind::unknown || topic.kind == TopicKind::book_l1 ||
+                       topic.kind == TopicKind::book_grouped
                    ? DecodeStatus::unknown_channel
                    : DecodeStatus::ok;
       case kData:

@@ -26,8 +26,10 @@ using json::Format;
 using json::KeySpec;
 using json::SeenKeys;
 
-// What a topic string names: "update:BTC-USD_0" -> book, BTC-USD.
-enum class TopicKind : std::uint8_t { unknown, book, book_l1, trades };
+// What a topic string names: "update:BTC-USD_0" -> book, BTC-USD. "update:BTC-USD" shares the
+// _0 chain; another grouping ("update:BTC-USD_1") is book_grouped: its own seqNum chain, so its
+// frames are never decoded into the market's (grouping 0) book (protocols.md B4 L514, L552).
+enum class TopicKind : std::uint8_t { unknown, book, book_grouped, book_l1, trades };
 
 struct Topic {
   TopicKind kind = TopicKind::unknown;

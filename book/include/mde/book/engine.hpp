@@ -158,7 +158,8 @@ class Engine {
   [[nodiscard]] const OrderBook* book(InstrumentId id) const noexcept {
     return id < books_.size() && books_[id].seen ? &books_[id].book : nullptr;
   }
-  // Exchange time of the last applied update of that book (0 if none).
+  // Exchange time of the last update whose levels the book holds (applied, or applied and then
+  // found crossed; 0 if none).
   [[nodiscard]] std::int64_t book_exchange_ns(InstrumentId id) const noexcept {
     return id < books_.size() ? books_[id].last_exchange_ns : 0;
   }
@@ -235,9 +236,11 @@ class Engine {
     const BookStatus before = slot.book.status();
     const BookApply result = slot.book.apply(e.book);
     ++counters_.book_results[static_cast<std::size_t>(result)];
-    if (result == BookApply::applied) {
+    if (result == BookApply::applied || result == BookApply::crossed) {
+      // A crossed update changed the levels too (then the book went stale): its time is theirs.
       slot.last_exchange_ns = e.header.exchange_ns;
-    } else if (result != BookApply::pending) {
+    }
+    if (result != BookApply::applied && result != BookApply::pending) {
       ++counters_.book_updates_dropped;
     }
     if (slot.book.status() == BookStatus::stale) request_resync(id, slot);

@@ -21,7 +21,10 @@
 //
 // Rules (those of the venues' reference model; the property test checks them against a map):
 //  - a delta whose id is not newer than the last applied id is a duplicate: dropped_old_id, no
-//    status change, whatever the status;
+//    status change, whatever the status; except that on a live book 3 in a row with an id
+//    strictly older than the last applied one (a chain restarted without a snapshot, which
+//    protocols.md B4 calls a gap) make it stale with reason ids_went_backwards, as rule (b)
+//    below does for snapshots (same counter: any applied update restarts it);
 //  - otherwise, a delta on a book with no snapshot, on a book that is not live, or whose prev_id
 //    is not the last applied id is a gap: not applied; the book goes stale (a resyncing book stays
 //    resyncing: its request is already out);
@@ -84,7 +87,7 @@ enum class StaleReason : std::uint8_t {
   overflow,            // a delta needed more than kCapacity levels on a side
   malformed,           // negative quantity, repeated snapshot price, bad part sequence
   dropped_upstream,    // the producer dropped events for this book (full queue)
-  ids_went_backwards,  // kMaxOlderSnapshots snapshots in a row older than the last applied one
+  ids_went_backwards,  // kMaxOlderSnapshots updates in a row older than the last applied one
   reconnect,           // the connection feeding it reconnected
 };
 inline constexpr std::size_t kStaleReasonCount = 8;
@@ -181,7 +184,8 @@ class OrderBook {
   static constexpr std::size_t kCapacity = 256;
   static_assert((kCapacity & (kCapacity - 1)) == 0 && kCapacity >= kMaxBookLevels);
   static_assert(kCapacity < BookChange::kNone, "level indices must fit BookChange");
-  // Rule (b) above: this many strictly older Coinone snapshots in a row make the book stale.
+  // Rule (b) above: this many strictly older Coinone snapshots (or deltas) in a row make the
+  // book stale.
   static constexpr std::uint32_t kMaxOlderSnapshots = 3;
 
   OrderBook() noexcept = default;
@@ -240,7 +244,7 @@ class OrderBook {
   std::uint64_t last_id_ = 0;
   std::uint32_t bid_count_ = 0;
   std::uint32_t ask_count_ = 0;
-  std::uint32_t older_snapshots_ = 0;  // rule (b): strictly older snapshots in a row
+  std::uint32_t older_snapshots_ = 0;  // rule (b): strictly older snapshots/deltas in a row
   BookChange change_;
   BookStatus status_ = BookStatus::empty;
   StaleReason stale_reason_ = StaleReason::none;

@@ -2,7 +2,8 @@
 //
 // Frames it decodes:
 //  - order book `update:SYM_0` (OSS): a snapshot or a delta, routed on `data.symbol` (the delta
-//    topic may lack the `_0`). One BookUpdate, or several parts of one when a side holds more than
+//    topic may lack the `_0`; another grouping, `_1` to `_8`, has its own seqNum chain and is
+//    rejected as unknown_channel, never mixed into the book). One BookUpdate, or several parts of one when a side holds more than
 //    kMaxBookLevels entries (events.hpp, BookPartFlag). Within a frame each side is deduplicated by
 //    exact price keeping the LAST entry, and deletions (size zero in any spelling) come before the
 //    insertions and updates, so a book applying the parts in order never grows past its final size

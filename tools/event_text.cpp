@@ -39,6 +39,7 @@ std::string_view to_string(ControlType t) noexcept {
     case ControlType::error: return "error";
     case ControlType::dropped: return "dropped";
     case ControlType::disconnected: return "disconnected";
+    case ControlType::rejected: return "rejected";
   }
   return "?";
 }

@@ -265,6 +265,39 @@ TEST_F(EngineTest, DroppedBookEventsMarkTheBookStaleAndRequestAResync) {
   EXPECT_EQ(sent[0].reason, StaleReason::dropped_upstream);
 }
 
+TEST_F(EngineTest, ARejectedFrameForALiveBookMakesItStaleUntilAFreshSnapshot) {
+  book(2, 7, snapshot(10));
+  rec_.status.clear();
+  control(2, ControlType::rejected, Channel::book, 7);
+  EXPECT_EQ(engine_.book(7)->status(), BookStatus::resyncing);
+  EXPECT_EQ(engine_.book(7)->stale_reason(), StaleReason::rejected_frame);
+  EXPECT_EQ(engine_.counters().rejected_notices, 1u);
+  EXPECT_EQ(engine_.counters().dropped_events, 0u);  // nothing was lost to a full queue
+  ASSERT_FALSE(rec_.status.empty());
+  EXPECT_EQ(rec_.status[0].subject, StatusSubject::book);
+  EXPECT_EQ(rec_.status[0].previous, BookStatus::live);
+  EXPECT_EQ(rec_.status[0].current, BookStatus::resyncing);  // its request is already out
+  EXPECT_EQ(rec_.status[0].reason, StaleReason::rejected_frame);
+  const std::vector<ResyncRequest> sent = drain(2);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].reason, StaleReason::rejected_frame);
+  book(2, 7, snapshot(11));
+  EXPECT_EQ(engine_.book(7)->status(), BookStatus::live);
+}
+
+TEST_F(EngineTest, ARejectedOrderFrameReportsAGapOnThatConnectionsOrderStream) {
+  control(4, ControlType::connected);
+  order(4, 1, "a", OrderEventType::open);
+  control(4, ControlType::rejected, Channel::orders);
+  EXPECT_TRUE(engine_.orders_stale(4));
+  EXPECT_FALSE(engine_.assets_stale(4));
+  ASSERT_EQ(rec_.status.size(), 1u);
+  EXPECT_EQ(rec_.status[0].subject, StatusSubject::orders);
+  EXPECT_EQ(rec_.status[0].reason, StaleReason::rejected_frame);
+  control(4, ControlType::rejected, Channel::trade);  // trades hold no state: nothing moves
+  EXPECT_EQ(rec_.status.size(), 1u);
+}
+
 TEST_F(EngineTest, AnUpdateInPartsReachesTheStrategyOnceAfterItsLastPart) {
   book(0, 1, snapshot(10));
   rec_.books.clear();

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -281,6 +282,49 @@ TEST(ReplayRuntime, BtseGapsAskForAResyncThatTheInputRecordsAndSnapshotsBringBoo
   EXPECT_GT(r.producer.resync_requests, 0u) << "the input never drained its resync ring";
   EXPECT_LE(r.producer.resync_requests, r.engine.resync_requests);
   EXPECT_GT(r.strategy.books_live_again, 0u) << "no fresh snapshot brought a book back";
+}
+
+// A text capture written into the test's temporary directory: one frame per line.
+std::string write_text_capture(const std::string& name, const std::vector<std::string>& lines) {
+  const std::string path = testing::TempDir() + name;
+  std::string text;
+  for (const std::string& l : lines) text += l + '\n';
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) throw std::runtime_error("cannot write " + path);
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  std::fclose(f);
+  if (!ok) throw std::runtime_error("cannot write " + path);
+  return path;
+}
+
+// Found by an independent book reference model: a frame the decoder rejects (here 9 fractional
+// digits, more than the engine holds exactly) is a lost update, yet the book it was for stayed
+// live on its previous snapshot; a market that always sent such numbers never updated and never
+// went stale. Now the book goes stale (reason rejected_frame) until a fresh snapshot.
+TEST(ReplayPipeline, ARejectedBookFrameMakesItsBookStaleUntilTheNextGoodSnapshot) {
+  const std::string good =
+      R"({"response_type":"DATA","channel":"ORDERBOOK","data":{"quote_currency":"KRW","target_currency":"XRP","timestamp":1693560155038,"id":"ID","asks":[{"price":"695.5","qty":"5000"}],"bids":[{"price":"688.3","qty":"2000"}]}})";
+  auto frame = [&](std::string_view id, std::string_view qty) {
+    std::string f = good;
+    f.replace(f.find("ID"), 2, id);
+    f.replace(f.find("5000"), 4, qty);
+    return f;
+  };
+  const std::string cut = write_text_capture(
+      "rejected_book_cut.jsonl", {frame("1", "5000"), frame("2", "5000.123456789")});
+  const RunResult stale = replay_file(cut, {});
+  EXPECT_EQ(stale.producer.rejected, 1u);
+  EXPECT_EQ(stale.engine.rejected_notices, 1u);
+  EXPECT_EQ(stale.strategy.books_not_live, 1u);
+  EXPECT_EQ(stale.state.find("\"status\": \"live\""), std::string::npos) << stale.state;
+
+  const std::string healed = write_text_capture(
+      "rejected_book_healed.jsonl",
+      {frame("1", "5000"), frame("2", "5000.123456789"), frame("3", "4000")});
+  const RunResult live = replay_file(healed, {});
+  EXPECT_EQ(live.strategy.books_live_again, 1u);
+  EXPECT_NE(live.state.find("\"status\": \"live\""), std::string::npos) << live.state;
+  EXPECT_NE(live.state.find("\"4000\""), std::string::npos) << live.state;
 }
 
 // CPU time this process used, user + system, in ns.

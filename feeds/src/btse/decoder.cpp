@@ -106,9 +106,21 @@ Decoder::Decoder(InstrumentRegistry& registry, DecoderOptions options)
 Decoder::~Decoder() = default;
 
 DecodeResult Decoder::parse(FrameView frame) noexcept {
+  impl_->data_topic = {};
   DecodeResult r = impl_->parse(frame);
-  if (!r.ok()) parsed_->kind = FrameKind::none;
+  if (!r.ok()) {
+    parsed_->kind = FrameKind::none;
+    r.subject = impl_->rejected_subject();
+  }
   return r;
+}
+
+RejectedSubject Decoder::Impl::rejected_subject() const noexcept {
+  const TopicKind kind = data_topic.kind;
+  RejectedSubject s{channel_of(kind), Venue::btse, kNoInstrument};
+  // The topic's market, looked up only: a market never registered has no book to mark.
+  if (kind == TopicKind::book) s.instrument = lookup(data_topic.symbol);
+  return s;
 }
 
 DecodeResult Decoder::Impl::resolve(std::string_view symbol, InstrumentId& id,
@@ -184,6 +196,7 @@ DecodeResult Decoder::Impl::parse(FrameView frame) noexcept {
       case kTopic:
         if (auto st = json::read_token(v, text); st != DecodeStatus::ok) return st;
         topic = classify_topic(text);
+        if (topic.kind == TopicKind::book || topic.kind == TopicKind::trades) data_topic = topic;
         // L1 frames carry no sequence number: not decoded (use update: for the touch). Another
         // grouping's chain would break grouping 0's: not decoded either.
         return topic.kind == TopicKind::unknown || topic.kind == TopicKind::book_l1 ||

@@ -88,6 +88,7 @@ struct Decoder::Impl {
   // A control's market: looked up only, kNoInstrument when unknown.
   [[nodiscard]] InstrumentId lookup(std::string_view symbol) const noexcept;
   [[nodiscard]] ParsedControl* next_control(const char* field, DecodeResult& r) noexcept;
+  [[nodiscard]] RejectedSubject rejected_subject() const noexcept;
 
   // book_frame.cpp
   DecodeResult parse_book(od::value data) noexcept;
@@ -108,6 +109,10 @@ struct Decoder::Impl {
 
   // End of the frame being parsed: the fast level reader never reads at or past it.
   const char* frame_end = nullptr;
+
+  // The data topic of the frame being parsed (book or trades; a view into the frame), kept for
+  // a rejection's subject.
+  Topic data_topic{};
 
   // The last market resolved (ids never change once handed out).
   InstrumentName cached_symbol{};

@@ -218,6 +218,7 @@ struct Decoder::Impl {
   DecodeResult decode_topic(od::value v, Format fmt, InstrumentId& id) noexcept;
   DecodeResult resolve(std::string_view target, std::string_view quote, InstrumentId& id,
                        bool required) noexcept;
+  [[nodiscard]] RejectedSubject rejected_subject() const noexcept;
 
   od::parser parser;
   InstrumentRegistry& registry;
@@ -229,6 +230,10 @@ struct Decoder::Impl {
   FixedString<15> cached_target{};
   FixedString<15> cached_quote{};
   InstrumentId cached_id = kNoInstrument;
+  // What the frame being decoded is about, kept for a rejection's subject: the DATA channel
+  // (once the envelope is known) and an ORDERBOOK's market as sent (views into the frame).
+  WireChannel data_channel = WireChannel::unknown;
+  std::string_view book_quote{}, book_target{};
 };
 
 Decoder::Decoder(InstrumentRegistry& registry, DecoderOptions options)
@@ -237,9 +242,24 @@ Decoder::~Decoder() = default;
 
 DecodeResult Decoder::decode(FrameView frame, Event& out) noexcept {
   out.header.kind = EventKind::none;
+  impl_->data_channel = WireChannel::unknown;
+  impl_->book_quote = impl_->book_target = {};
   DecodeResult r = impl_->decode(frame, out);
-  if (!r.ok()) out.header.kind = EventKind::none;
+  if (!r.ok()) {
+    out.header.kind = EventKind::none;
+    r.subject = impl_->rejected_subject();
+  }
   return r;
+}
+
+RejectedSubject Decoder::Impl::rejected_subject() const noexcept {
+  RejectedSubject s{to_channel(data_channel), Venue::coinone, kNoInstrument};
+  InstrumentName name;
+  // A lookup only: a market the decoder never registered has no book to mark.
+  if (data_channel == WireChannel::orderbook && compose_market(book_target, book_quote, name)) {
+    s.instrument = registry.find(Venue::coinone, name.view()).value_or(kNoInstrument);
+  }
+  return s;
 }
 
 DecodeResult Decoder::Impl::resolve(std::string_view target, std::string_view quote,
@@ -408,6 +428,7 @@ DecodeResult Decoder::Impl::decode(FrameView frame, Event& out) noexcept {
 DecodeResult Decoder::Impl::decode_data(od::value data, Format fmt, ResponseType rt,
                                         WireChannel channel, Event& out) noexcept {
   if (rt != ResponseType::data) return decode_control_data(data, fmt, rt, out);
+  data_channel = channel;
   switch (channel) {
     case WireChannel::orderbook: return decode_book(data, fmt, out);
     case WireChannel::trade: return decode_trade(data, fmt, out);
@@ -508,6 +529,8 @@ DecodeResult Decoder::Impl::decode_book(od::value data, Format fmt, Event& out) 
     }
     return DecodeStatus::ok;
   });
+  book_quote = quote;  // read before any failure below or not at all: a rejection's subject
+  book_target = target;
   if (!levels_result.ok()) return levels_result;
   if (!r.ok()) return r;
   if (r = require(seen, bits(kBookQuote, kBookTarget, kBookId, kBookAsks, kBookBids), kBookNames);

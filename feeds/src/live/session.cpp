@@ -253,7 +253,10 @@ struct LiveSession::Impl {
       if (awaiting) on_reply(text);
       const std::uint64_t waits_before = publisher.stats().waits;
       publisher.begin_frame(rx_ns, options.connection);
-      if (!decoder.decode(frame.view(), sink, options.venue).ok()) add(stats.decode_errors);
+      if (const DecodeResult r = decoder.decode(frame.view(), sink, options.venue); !r.ok()) {
+        add(stats.decode_errors);
+        (void)publisher.report_rejected(r.subject);  // the book or stream it was for goes stale
+      }
       publisher.flush();
       if (publisher.stats().waits != waits_before) {
         // The time spent waiting for room in the queue (the core was behind) is not the venue's

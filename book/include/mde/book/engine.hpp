@@ -3,14 +3,16 @@
 // Owns one OrderBook per instrument, the OrderTracker, the Balances and the TradeStats; applies
 // every event it is handed, then calls the strategy's matching callback (statically dispatched;
 // absent callbacks cost nothing; validate_strategy<Strategy>() rejects misspelled ones at compile
-// time). It turns book status transitions, the producers' `dropped` notices and reconnects into
-// status callbacks, and sends resync requests to the feeds.
+// time). It turns book status transitions, the producers' `dropped` and `rejected` notices and
+// reconnects into status callbacks, and sends resync requests to the feeds. A `rejected` notice
+// (a frame for that book or stream failed to decode: a lost update) makes the book stale with
+// reason rejected_frame, as a `dropped` one does with dropped_upstream.
 //
 // Connections (EventHeader::connection, fixed table of kMaxConnections): stream state is per
 // connection.
 //  - A book remembers the connection that feeds it (the one its last update came on).
-//  - The order and balance streams are stale per connection that carried them: a `dropped`
-//    notice for the order or asset channel on connection C makes C's stream stale.
+//  - The order and balance streams are stale per connection that carried them: a `dropped` or
+//    `rejected` notice for the order or asset channel on connection C makes C's stream stale.
 //  - A `connected` control on C says nothing about any other connection. If C had connected
 //    before (a RE-connect): C's live books go stale with reason reconnect (their first fresh
 //    snapshot, any id, makes them live again), and C's order and balance streams report a gap
@@ -86,6 +88,7 @@ struct alignas(128) EngineCounters {
   std::uint64_t reconnects = 0;            // `connected` on a connection that had connected
   std::uint64_t dropped_notices = 0;       // `dropped` controls from producers
   std::uint64_t dropped_events = 0;        // events they reported lost
+  std::uint64_t rejected_notices = 0;      // `rejected` controls: a book / stream lost a frame
   std::uint64_t resync_requests = 0;       // requests pushed on a resync ring
   std::uint64_t resync_ring_full = 0;      // pushes that found the ring full (retried later)
   std::uint64_t bad_instrument = 0;        // instrument id outside the engine's table
@@ -330,7 +333,14 @@ class Engine {
     ++counters_.controls;
     const Control& c = e.control;
     if (c.type == ControlType::dropped) {
-      on_dropped(e);
+      ++counters_.dropped_notices;
+      counters_.dropped_events += static_cast<std::uint64_t>(c.error_code);
+      on_lost_update(e, StaleReason::dropped_upstream);
+      return;
+    }
+    if (c.type == ControlType::rejected) {
+      ++counters_.rejected_notices;
+      on_lost_update(e, StaleReason::rejected_frame);
       return;
     }
     if (c.type == ControlType::connected) on_connected(e.header);
@@ -374,10 +384,9 @@ class Engine {
                                             StaleReason::reconnect, h);
   }
 
-  // A producer lost events to a full queue: whatever they touched can no longer be trusted.
-  void on_dropped(const Event& e) noexcept {
-    ++counters_.dropped_notices;
-    counters_.dropped_events += static_cast<std::uint64_t>(e.control.error_code);
+  // A producer lost events (a full queue) or frames (its decoder rejected them): whatever they
+  // would have changed can no longer be trusted.
+  void on_lost_update(const Event& e, StaleReason why) noexcept {
     const InstrumentId id = e.header.instrument;
     switch (e.control.channel) {
       case Channel::book:
@@ -387,7 +396,7 @@ class Engine {
           if (slot.connection == kNoConnection && connection_state(e.header.connection)) {
             slot.connection = e.header.connection;
           }
-          if (slot.book.mark_stale(StaleReason::dropped_upstream)) {
+          if (slot.book.mark_stale(why)) {
             request_resync(id, slot);
             book_status_changed(id, slot, before, e.header);
           }
@@ -397,14 +406,12 @@ class Engine {
         break;
       case Channel::orders:
         if (ConnectionState* c = connection_state(e.header.connection)) {
-          set_stream_stale(StatusSubject::orders, c->orders_stale, true,
-                           StaleReason::dropped_upstream, e.header);
+          set_stream_stale(StatusSubject::orders, c->orders_stale, true, why, e.header);
         }
         break;
       case Channel::assets:
         if (ConnectionState* c = connection_state(e.header.connection)) {
-          set_stream_stale(StatusSubject::assets, c->assets_stale, true,
-                           StaleReason::dropped_upstream, e.header);
+          set_stream_stale(StatusSubject::assets, c->assets_stale, true, why, e.header);
         }
         break;
       default:

@@ -89,8 +89,9 @@ enum class StaleReason : std::uint8_t {
   dropped_upstream,    // the producer dropped events for this book (full queue)
   ids_went_backwards,  // kMaxOlderSnapshots updates in a row older than the last applied one
   reconnect,           // the connection feeding it reconnected
+  rejected_frame,      // the producer's decoder rejected a frame for it (a lost update)
 };
-inline constexpr std::size_t kStaleReasonCount = 8;
+inline constexpr std::size_t kStaleReasonCount = 9;
 
 // What apply() did with one BookUpdate.
 enum class BookApply : std::uint8_t {
@@ -126,6 +127,7 @@ inline constexpr std::size_t kBookApplyCount = 9;
     case StaleReason::dropped_upstream: return "dropped_upstream";
     case StaleReason::ids_went_backwards: return "ids_went_backwards";
     case StaleReason::reconnect: return "reconnect";
+    case StaleReason::rejected_frame: return "rejected_frame";
   }
   return "?";
 }

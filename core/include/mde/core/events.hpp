@@ -211,8 +211,11 @@ struct AssetEvent {
 // affected book (header.instrument) or order stream stale.
 // `disconnected` comes from a live session, not the venue: the connection was lost (error_code
 // holds the venue's WebSocket close code, 0 when there was none; message says why).
+// `rejected` never comes from a venue either: the producer's decoder rejected a frame that would
+// have changed a book (header.instrument) or the order / balance stream (channel), so that
+// stream missed an update and the core thread marks it stale.
 enum class ControlType : std::uint8_t {
-  connected, subscribed, unsubscribed, pong, error, dropped, disconnected
+  connected, subscribed, unsubscribed, pong, error, dropped, disconnected, rejected
 };
 enum class Channel : std::uint8_t { none, book, trade, ticker, candles, orders, assets };
 

@@ -5,6 +5,10 @@
 #include <cstdint>
 #include <string_view>
 
+#include "mde/core/events.hpp"
+#include "mde/core/instrument.hpp"
+#include "mde/core/venue.hpp"
+
 namespace mde {
 
 enum class DecodeStatus : std::uint8_t {
@@ -62,16 +66,33 @@ inline constexpr std::size_t kDecodeStatusCount = static_cast<std::size_t>(Decod
   return "?";
 }
 
+// What a rejected frame was about, as far as the decoder read it before giving up: the stream
+// whose state that frame would have changed. A rejected frame is a lost update for that stream,
+// so the producer tells the core thread (EventPublisher::report_rejected), which marks the book
+// or the order / balance stream stale instead of letting it look right. `channel` none: the
+// envelope itself was unreadable. `instrument` is set for book frames whose market the decoder
+// had read and knows (kNoInstrument otherwise).
+struct RejectedSubject {
+  Channel channel = Channel::none;
+  Venue venue = Venue::unknown;
+  InstrumentId instrument = kNoInstrument;
+};
+
 // A decode outcome: the status and, for field-level problems, the field's name (a string
-// literal, so carrying it costs nothing and it never dangles).
+// literal, so carrying it costs nothing and it never dangles); for a rejection, its subject.
 struct [[nodiscard]] DecodeResult {
   DecodeStatus status = DecodeStatus::ok;
+  RejectedSubject subject{};  // set by the decoders' public decode() on rejection
   const char* field = "";
+
+  constexpr DecodeResult() noexcept = default;
+  constexpr DecodeResult(DecodeStatus s, const char* f = "") noexcept : status(s), field(f) {}
 
   [[nodiscard]] constexpr bool ok() const noexcept { return status == DecodeStatus::ok; }
   friend constexpr bool operator==(DecodeResult a, DecodeStatus s) noexcept {
     return a.status == s;
   }
 };
+static_assert(sizeof(DecodeResult) == 16, "a decode result stays two registers wide");
 
 }  // namespace mde

@@ -32,6 +32,7 @@
 #include "mde/core/events.hpp"
 #include "mde/core/idle_strategy.hpp"
 #include "mde/core/instrument.hpp"
+#include "mde/feeds/decode_status.hpp"
 
 namespace mde {
 
@@ -46,6 +47,7 @@ struct PublishOptions {
 struct PublisherStats {
   std::uint64_t data = 0;          // market/account events handed over
   std::uint64_t control = 0;       // control events handed over (venue frames, not notices)
+  std::uint64_t rejected_notices = 0;  // `rejected` controls: frames rejected for a book/stream
   std::uint64_t dropped = 0;       // events lost to a full queue (drop policy only)
   std::uint64_t drop_notices = 0;  // `dropped` controls sent
   std::uint64_t waits = 0;         // times emit() found the queue full and waited (back-pressure)
@@ -87,8 +89,9 @@ class EventPublisher {
     Event& e = *scratch_;
     e.header.receive_ns = receive_ns_;
     e.header.connection = connection_;
-    if (e.header.kind == EventKind::control) ++stats_.control;
-    else ++stats_.data;
+    if (e.header.kind != EventKind::control) ++stats_.data;
+    else if (e.control.type == ControlType::rejected) ++stats_.rejected_notices;
+    else ++stats_.control;
     if (options_.full_queue == FullQueuePolicy::drop && drops_pending_ && !flush_drop_notices()) {
       note_drop(e);  // still no room: this one is lost too
       return true;
@@ -130,6 +133,27 @@ class EventPublisher {
       }
       return true;
     }
+  }
+
+  // The frame just rejected (its DecodeResult's subject) would have changed a book or the order
+  // / balance stream: tells the core thread that stream missed an update (a `rejected` control,
+  // handed over like any event), so it goes stale instead of looking right. A rejection of a
+  // stateless stream (trades, tickers) or of an unreadable envelope sends nothing. False only
+  // when the run is stopping (while waiting for room).
+  bool report_rejected(const RejectedSubject& s) noexcept {
+    const bool stateful = s.channel == Channel::book
+                              ? s.instrument != kNoInstrument
+                              : s.channel == Channel::orders || s.channel == Channel::assets;
+    if (!stateful) return true;
+    Event& e = *scratch_;
+    e.header.kind = EventKind::control;
+    e.header.venue = s.venue;
+    e.header.instrument = s.instrument;
+    e.header.exchange_ns = 0;
+    e.control = Control{};
+    e.control.type = ControlType::rejected;
+    e.control.channel = s.channel;
+    return emit();
   }
 
   // Makes the emitted-but-unpublished events visible, stamping their hand-off time.
@@ -189,13 +213,24 @@ class EventPublisher {
     ++stats_.dropped;
     ++dropped_since_notice_;
     drops_pending_ = true;
+    Channel lost = Channel::none;  // trades, tickers, control: nothing downstream goes stale
     switch (e.header.kind) {
-      case EventKind::book:
+      case EventKind::book: lost = Channel::book; break;
+      case EventKind::order: lost = Channel::orders; break;
+      case EventKind::asset: lost = Channel::assets; break;
+      case EventKind::control:
+        // A lost `rejected` notice: its stream still missed an update.
+        if (e.control.type == ControlType::rejected) lost = e.control.channel;
+        break;
+      default: break;
+    }
+    switch (lost) {
+      case Channel::book:
         if (e.header.instrument < dropped_books_.size()) dropped_books_.set(e.header.instrument);
         break;
-      case EventKind::order: dropped_orders_ = true; break;
-      case EventKind::asset: dropped_assets_ = true; break;
-      default: break;  // trades, tickers, control: nothing downstream goes stale
+      case Channel::orders: dropped_orders_ = true; break;
+      case Channel::assets: dropped_assets_ = true; break;
+      default: break;
     }
   }
 

@@ -211,6 +211,7 @@ class ReplayProducer {
       if (s.rejection_samples < s.first_rejections.size()) {
         s.first_rejections[s.rejection_samples++] = {s.frames - 1, r};
       }
+      (void)publisher_.report_rejected(r.subject);  // the book or stream it was for goes stale
     }
     return !stopping();
   }

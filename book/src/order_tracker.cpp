@@ -243,10 +243,14 @@ bool OrderTracker::count_fill(Record& r, const OrderEvent& e, OrderUpdate& out) 
 OrderUpdate OrderTracker::apply(const EventHeader& header, const OrderEvent& e) noexcept {
   ++counters_.events;
   OrderUpdate out;
-  // A fill of a negative quantity is no fill: refused whole, before it can create an order or
-  // move one (a zero quantity still moves the state; count_fill counts it as malformed).
+  // A fill of a negative quantity or at a negative price is no fill: refused whole, before it
+  // can create an order, move one or turn its notional negative (a zero quantity still moves
+  // the state; count_fill counts it as malformed).
   const bool is_fill = e.type == OrderEventType::fill || e.type == OrderEventType::filled;
-  if (e.order_id.empty() || (is_fill && e.has(kExecutedQty) && e.executed_qty.is_negative())) {
+  const bool negative_fill =
+      is_fill && ((e.has(kExecutedQty) && e.executed_qty.is_negative()) ||
+                  (e.has(kExecutedPrice) && e.executed_price.is_negative()));
+  if (e.order_id.empty() || negative_fill) {
     ++counters_.malformed;
     out.status = OrderApply::malformed;
     return out;

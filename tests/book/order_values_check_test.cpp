@@ -77,5 +77,26 @@ TEST(OrderTracker, AFillOfANegativeQuantityIsRefusedAndMovesNothing) {
   EXPECT_EQ(f.orders.size(), 1u);
 }
 
+TEST(OrderTracker, AFillAtANegativePriceIsRefusedAndLeavesTheNotionalAlone) {
+  Frames f;
+  ASSERT_EQ(f.order(kWait).status, OrderApply::applied);
+  ASSERT_EQ(f.order(R"({"r":"DATA","c":"MYORDER","d":{"qc":"KRW","tc":"XRP","oi":"o-1",)"
+                    R"("t":"LIMIT","st":"trade","s":"BID","ti":"t-1","im":false,"ep":"100",)"
+                    R"("eq":"0.4","ef":"0","rq":"0.6","ts":1761017306}})")
+                .status,
+            OrderApply::applied);
+  // l.332: executed_price is the fill's price; at -100 KRW the notional would go negative.
+  const OrderUpdate u = f.order(
+      R"({"r":"DATA","c":"MYORDER","d":{"qc":"KRW","tc":"XRP","oi":"o-1","t":"LIMIT",)"
+      R"("st":"trade_done","s":"BID","ti":"t-2","im":false,"ep":"-100","eq":"0.6","ef":"0",)"
+      R"("rq":"0","ts":1761017307}})");
+  EXPECT_EQ(u.status, OrderApply::malformed);
+  const Order& o = *f.orders.find(Venue::coinone, "o-1");
+  EXPECT_EQ(o.state, OrderState::partially_filled);
+  EXPECT_EQ(o.filled_qty, dec("0.4"));
+  EXPECT_EQ(o.filled_notional, test::notional("40"));
+  EXPECT_EQ(o.fill_count, 1u);
+}
+
 }  // namespace
 }  // namespace mde

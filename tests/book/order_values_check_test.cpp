@@ -98,5 +98,26 @@ TEST(OrderTracker, AFillAtANegativePriceIsRefusedAndLeavesTheNotionalAlone) {
   EXPECT_EQ(o.fill_count, 1u);
 }
 
+TEST(Balances, AnAssetEventWithANegativeAmountIsRefusedWhole) {
+  Frames f;
+  ASSERT_EQ(f.asset(R"({"r":"DATA","c":"MYASSET","d":{"as":[{"c":"KRW","a":"205620364.5029",)"
+                    R"("l":"8400.0000"},{"c":"ETH","a":"55.64169518","l":"1.00000000"}],)"
+                    R"("t":"order","ts":1760937483}})"),
+            BalanceApply::applied);
+  // l.398-399: available and limit are amounts after the change (available + limit = total);
+  // neither can be below zero. Storing the ETH half of this trade would be as wrong.
+  EXPECT_EQ(f.asset(R"({"r":"DATA","c":"MYASSET","d":{"as":[{"c":"ETH","a":"56.64169518",)"
+                    R"("l":"0"},{"c":"KRW","a":"-5","l":"8400.0000"}],"t":"trade",)"
+                    R"("ts":1760937484}})"),
+            BalanceApply::malformed);
+  EXPECT_EQ(f.asset(R"({"r":"DATA","c":"MYASSET","d":{"as":[{"c":"ETH","a":"1","l":"-0.5"}],)"
+                    R"("t":"cancel","ts":1760937485}})"),
+            BalanceApply::malformed);
+  EXPECT_EQ(f.balances.find(Venue::coinone, "KRW")->available, dec("205620364.5029"));
+  EXPECT_EQ(f.balances.find(Venue::coinone, "ETH")->available, dec("55.64169518"));
+  EXPECT_EQ(f.balances.find(Venue::coinone, "ETH")->locked, dec("1"));
+  EXPECT_EQ(f.balances.counters().malformed, 2u);
+}
+
 }  // namespace
 }  // namespace mde

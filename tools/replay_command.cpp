@@ -197,6 +197,16 @@ void print_stats(const ReplayRuntime<CountingStrategy>& p, const replay::Produce
               ", resync requests %" PRIu64 "\n",
               c.events, c.books, c.book_updates_dropped, c.trades, c.orders, c.assets, c.tickers,
               c.controls, c.resync_requests);
+  // Events the decoder accepted but the order tracker or the balances refused (a fill of a
+  // negative quantity, a negative balance, a full order table): counted there, shown here.
+  if (c.orders_refused != 0 || c.assets_refused != 0) {
+    std::printf("    refused: orders %" PRIu64, c.orders_refused);
+    for (std::size_t i = 0; i < kOrderApplyCount; ++i) {
+      if (i == static_cast<std::size_t>(OrderApply::applied) || c.order_results[i] == 0) continue;
+      std::printf(" (%s %" PRIu64 ")", to_string(static_cast<OrderApply>(i)), c.order_results[i]);
+    }
+    std::printf(", assets %" PRIu64 "\n", c.assets_refused);
+  }
   std::printf("  elapsed %.3f s: %.0f frames/s, %.1f MB/s\n", secs,
               secs > 0 ? static_cast<double>(f.frames) / secs : 0.0,
               secs > 0 ? static_cast<double>(f.bytes) / secs / 1e6 : 0.0);

@@ -45,6 +45,14 @@ BalanceApply Balances::apply(const EventHeader& header, const AssetEvent& event)
     ++counters_.malformed;
     return BalanceApply::malformed;
   }
+  // No amount is ever below zero: an event with one is corrupt as a whole (its currencies
+  // changed together), so none of it is stored.
+  for (std::size_t k = 0; k < event.count; ++k) {
+    if (event.assets[k].available.is_negative() || event.assets[k].locked.is_negative()) {
+      ++counters_.malformed;
+      return BalanceApply::malformed;
+    }
+  }
   BalanceApply result = BalanceApply::applied;
   for (std::size_t k = 0; k < event.count; ++k) {
     const AssetBalance& in = event.assets[k];

@@ -243,7 +243,14 @@ bool OrderTracker::count_fill(Record& r, const OrderEvent& e, OrderUpdate& out) 
 OrderUpdate OrderTracker::apply(const EventHeader& header, const OrderEvent& e) noexcept {
   ++counters_.events;
   OrderUpdate out;
-  if (e.order_id.empty()) {
+  // A fill of a negative quantity or at a negative price is no fill: refused whole, before it
+  // can create an order, move one or turn its notional negative (a zero quantity still moves
+  // the state; count_fill counts it as malformed).
+  const bool is_fill = e.type == OrderEventType::fill || e.type == OrderEventType::filled;
+  const bool negative_fill =
+      is_fill && ((e.has(kExecutedQty) && e.executed_qty.is_negative()) ||
+                  (e.has(kExecutedPrice) && e.executed_price.is_negative()));
+  if (e.order_id.empty() || negative_fill) {
     ++counters_.malformed;
     out.status = OrderApply::malformed;
     return out;
@@ -308,7 +315,7 @@ OrderUpdate OrderTracker::apply(const EventHeader& header, const OrderEvent& e) 
   o.last_update_ns = std::max(o.last_update_ns, header.receive_ns);
   o.last_exchange_ns = std::max(o.last_exchange_ns, header.exchange_ns);
 
-  if (e.type == OrderEventType::fill || e.type == OrderEventType::filled) {
+  if (is_fill) {
     if (count_fill(r, e, out) && is_terminal(o.state)) ++counters_.fills_after_terminal;
   }
 

@@ -38,7 +38,7 @@ struct Balance {
 enum class BalanceApply : std::uint8_t {
   applied,    // every currency in the event was stored
   partial,    // some currencies were refused (table full or empty code); see counters
-  malformed,  // count beyond kMaxAssetsPerEvent: nothing stored
+  malformed,  // count beyond kMaxAssetsPerEvent, or a negative amount: nothing stored
 };
 
 struct BalanceCounters {

@@ -20,7 +20,9 @@
 // order went terminal (a fill racing a cancel is real money; the state stays as it was). A fill
 // without a trade id cannot be deduplicated: it moves the state but its quantity is not counted
 // (counted in fills_without_trade_id). `executed_qty` of a cancel event is the cancelled
-// remainder and is never counted as a fill.
+// remainder and is never counted as a fill. A fill of a negative quantity or at a negative price
+// is impossible input: refused whole (OrderApply::malformed), it neither creates nor moves an
+// order nor touches its totals.
 //
 // Trade-id memory (bounded): each order remembers the fingerprints of its last
 // kTradeIdsPerOrder counted fills; a global FIFO remembers the last `trade_memory` counted fills
@@ -119,7 +121,7 @@ static_assert(std::is_trivially_copyable_v<Order> && sizeof(Order) == 224,
 enum class OrderApply : std::uint8_t {
   applied,          // the event was looked at; see OrderUpdate's flags for what it changed
   table_full,       // a new order and no terminal order to evict: refused
-  malformed,        // no order id
+  malformed,        // no order id, or a fill of a negative qty or price: refused, nothing changes
   market_mismatch,  // the tracked order with that (venue, id) is on another instrument: refused
 };
 inline constexpr std::size_t kOrderApplyCount = 4;

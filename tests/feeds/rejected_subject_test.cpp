@@ -37,6 +37,7 @@ TEST(RejectedSubject, ARejectedCoinoneBookFrameNamesItsMarketsBook) {
   EXPECT_EQ(r.subject.channel, Channel::book);
   EXPECT_EQ(r.subject.venue, Venue::coinone);
   EXPECT_EQ(r.subject.instrument, h.id("XRP-KRW"));
+  EXPECT_FALSE(r.subject.chained);  // full snapshots: nothing else would ever tell
 }
 
 TEST(RejectedSubject, ARejectedShortFormatBookFrameNamesItsMarketsBookToo) {
@@ -94,6 +95,7 @@ TEST(RejectedSubject, ARejectedBtseDeltaNamesItsMarketsBookAndABadTradeBatchTheT
   EXPECT_EQ(r.subject.channel, Channel::book);
   EXPECT_EQ(r.subject.venue, Venue::btse);
   EXPECT_EQ(r.subject.instrument, h.id("BTC-USD"));
+  EXPECT_TRUE(r.subject.chained);  // its seqNum chain shows a lost update: no notice needed
 
   const DecodeResult trades = h.decode(
       R"({"topic":"tradeHistoryApi:BTC-USD","data":[{"symbol":"BTC-USD","side":"SELL","size":"x","price":59300.5,"tradeId":1,"timestamp":1565135165600}]})");

@@ -327,6 +327,35 @@ TEST(ReplayPipeline, ARejectedBookFrameMakesItsBookStaleUntilTheNextGoodSnapshot
   EXPECT_NE(live.state.find("\"4000\""), std::string::npos) << live.state;
 }
 
+// BTSE numbers its book updates: a rejected frame that was a real delta shows as a gap at the
+// next one, and one that was not (junk on the topic) must not cost the book its liveness, which in
+// a replay no resubscribe could restore.
+TEST(ReplayPipeline, ARejectedBtseBookFrameIsJudgedByTheSeqNumChain) {
+  const std::string snapshot =
+      R"({"topic":"update:BTC-USD_0","data":{"bids":[["59252.5","0.06865"]],"asks":[["59292.0","0.5"]],"seqNum":10,"prevSeqNum":9,"type":"snapshot","timestamp":1565135165600,"symbol":"BTC-USD"}})";
+  auto delta = [](int seq, std::string_view size) {
+    return R"({"topic":"update:BTC-USD_0","data":{"bids":[],"asks":[["59300.5",")" +
+           std::string(size) + R"("]],"seqNum":)" + std::to_string(seq) +
+           R"(,"prevSeqNum":)" + std::to_string(seq - 1) +
+           R"(,"type":"delta","timestamp":1565135165700,"symbol":"BTC-USD"}})";
+  };
+  const std::string junk_then_chain = write_text_capture(
+      "rejected_btse_junk.jsonl",
+      {snapshot, delta(11, "1"), delta(12, "0.123456789"), delta(12, "2")});
+  const RunResult kept = replay_file(junk_then_chain, {});
+  EXPECT_EQ(kept.producer.rejected, 1u);
+  EXPECT_EQ(kept.engine.rejected_notices, 0u);
+  EXPECT_EQ(kept.strategy.books_not_live, 0u);
+  EXPECT_NE(kept.state.find("\"status\": \"live\""), std::string::npos) << kept.state;
+
+  const std::string lost = write_text_capture(
+      "rejected_btse_lost.jsonl",
+      {snapshot, delta(11, "1"), delta(12, "0.123456789"), delta(13, "2")});
+  const RunResult gap = replay_file(lost, {});
+  EXPECT_EQ(gap.strategy.gaps, 1u);
+  EXPECT_EQ(gap.state.find("\"status\": \"live\""), std::string::npos) << gap.state;
+}
+
 // CPU time this process used, user + system, in ns.
 std::int64_t process_cpu_ns() {
   rusage u{};

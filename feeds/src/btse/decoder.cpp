@@ -117,9 +117,13 @@ DecodeResult Decoder::parse(FrameView frame) noexcept {
 
 RejectedSubject Decoder::Impl::rejected_subject() const noexcept {
   const TopicKind kind = data_topic.kind;
-  RejectedSubject s{channel_of(kind), Venue::btse, kNoInstrument};
-  // The topic's market, looked up only: a market never registered has no book to mark.
-  if (kind == TopicKind::book) s.instrument = lookup(data_topic.symbol);
+  RejectedSubject s{channel_of(kind), Venue::btse, false, kNoInstrument};
+  // The topic's market, looked up only: a market never registered has no book to mark. Its
+  // seqNum chain judges whether an update was lost.
+  if (kind == TopicKind::book) {
+    s.instrument = lookup(data_topic.symbol);
+    s.chained = true;
+  }
   return s;
 }
 

@@ -253,7 +253,7 @@ DecodeResult Decoder::decode(FrameView frame, Event& out) noexcept {
 }
 
 RejectedSubject Decoder::Impl::rejected_subject() const noexcept {
-  RejectedSubject s{to_channel(data_channel), Venue::coinone, kNoInstrument};
+  RejectedSubject s{to_channel(data_channel), Venue::coinone, false, kNoInstrument};
   InstrumentName name;
   // A lookup only: a market the decoder never registered has no book to mark.
   if (data_channel == WireChannel::orderbook && compose_market(book_target, book_quote, name)) {

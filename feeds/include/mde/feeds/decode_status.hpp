@@ -71,10 +71,14 @@ inline constexpr std::size_t kDecodeStatusCount = static_cast<std::size_t>(Decod
 // so the producer tells the core thread (EventPublisher::report_rejected), which marks the book
 // or the order / balance stream stale instead of letting it look right. `channel` none: the
 // envelope itself was unreadable. `instrument` is set for book frames whose market the decoder
-// had read and knows (kNoInstrument otherwise).
+// had read and knows (kNoInstrument otherwise). `chained`: the stream numbers its updates (BTSE
+// books: seqNum / prevSeqNum), so a lost one shows as a gap at the next update and the book
+// needs no notice; a rejected frame that was not a real update (junk on the topic) then costs
+// nothing.
 struct RejectedSubject {
   Channel channel = Channel::none;
   Venue venue = Venue::unknown;
+  bool chained = false;
   InstrumentId instrument = kNoInstrument;
 };
 

@@ -138,13 +138,13 @@ class EventPublisher {
   // The frame just rejected (its DecodeResult's subject) would have changed a book or the order
   // / balance stream: tells the core thread that stream missed an update (a `rejected` control,
   // handed over like any event), so it goes stale instead of looking right. A rejection of a
-  // stateless stream (trades, tickers) or of an unreadable envelope sends nothing. False only
-  // when the run is stopping (while waiting for room).
+  // stateless stream (trades, tickers), of a chained one (its next update shows a gap) or of an
+  // unreadable envelope sends nothing. False only when the run is stopping (waiting for room).
   bool report_rejected(const RejectedSubject& s) noexcept {
     const bool stateful = s.channel == Channel::book
                               ? s.instrument != kNoInstrument
                               : s.channel == Channel::orders || s.channel == Channel::assets;
-    if (!stateful) return true;
+    if (!stateful || s.chained) return true;
     Event& e = *scratch_;
     e.header.kind = EventKind::control;
     e.header.venue = s.venue;

@@ -1,7 +1,8 @@
 // libFuzzer target: any bytes into btse::Decoder::decode, with the decoder compiled under
 // ASan+UBSan and coverage (tests/fuzz/CMakeLists.txt). Beyond "no crash, no UB", it checks the
 // decoder's contract on every input and traps when it is broken:
-//  - a rejection emits nothing, names a real status and a field string, leaves parsed() none;
+//  - a rejection emits nothing, names a real status, a field string and a subject (a real
+//    channel, a registered market's book or none), leaves parsed() none;
 //  - every emitted event is a BTSE book, trade or control with its counts and texts in their
 //    slots, positive prices, non-negative sizes and registered instruments;
 //  - the parts of one book update are flagged first/middle/last, share id and prev_id, hold each
@@ -167,5 +168,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t i = 0; i < fuzzer->first.count; ++i) {
     MDE_FUZZ_CHECK(same_event(fuzzer->first.events[i], fuzzer->second.events[i]));
   }
+  fuzz::check_subject(r1, r2, Venue::btse, [&](InstrumentId id) { return registered(*fuzzer, id); });
   return 0;
 }

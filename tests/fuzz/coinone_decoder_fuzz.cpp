@@ -1,7 +1,8 @@
 // libFuzzer target: any bytes into coinone::Decoder::decode, with the decoder compiled under
 // ASan+UBSan and coverage (tests/fuzz/CMakeLists.txt). Beyond "no crash, no UB", it checks the
 // decoder's contract on every input and traps when it is broken:
-//  - a rejection leaves kind none and names a real status and a field string;
+//  - a rejection leaves kind none and names a real status, a field string and a subject (what
+//    the frame was about: a real channel, a registered market's book or none);
 //  - an accepted frame has a kind, the Coinone venue, and every count and text within its slot;
 //  - decoding the same bytes again (into an event poisoned differently) gives the same result,
 //    so no state leaks from one decode into the next and no output byte is left undefined.
@@ -132,5 +133,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   MDE_FUZZ_CHECK(std::strcmp(r2.field, r1.field) == 0);
   // A rejected event promises only kind none; an accepted one, all its meaningful fields.
   MDE_FUZZ_CHECK(r1.ok() ? same_event(*first, *second) : second->header.kind == EventKind::none);
+  fuzz::check_subject(r1, r2, Venue::coinone, [&](InstrumentId id) {
+    return !fuzzer->registry.name(id).empty() && fuzzer->registry.venue(id) == Venue::coinone;
+  });
   return 0;
 }

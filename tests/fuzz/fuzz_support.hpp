@@ -12,6 +12,7 @@
 #include "mde/core/events.hpp"
 #include "mde/core/fixed_string.hpp"
 #include "mde/core/frame.hpp"
+#include "mde/feeds/decode_status.hpp"
 
 namespace mde::fuzz {
 
@@ -34,6 +35,26 @@ struct PaddedInput {
     std::memset(buffer.get() + size + kFramePadding / 2, closer, kFramePadding / 2);
   }
 };
+
+// A decode's subject: nothing on success; on rejection a real channel, this decoder's venue (or
+// none), and an instrument only for a book frame of a registered market, the same on a second
+// decode of the same bytes. `registered(id)` says whether the fuzzer registered that id.
+template <class Registered>
+void check_subject(const DecodeResult& r1, const DecodeResult& r2, Venue venue,
+                   Registered&& registered) {
+  const RejectedSubject& s = r1.subject;
+  if (r1.ok()) {
+    MDE_FUZZ_CHECK(s.channel == Channel::none && s.instrument == kNoInstrument && !s.chained);
+  } else {
+    MDE_FUZZ_CHECK(s.channel <= Channel::assets);
+    MDE_FUZZ_CHECK(s.venue == venue || s.channel == Channel::none);
+    MDE_FUZZ_CHECK(s.instrument == kNoInstrument ||
+                   (s.channel == Channel::book && registered(s.instrument)));
+    MDE_FUZZ_CHECK(!s.chained || s.channel == Channel::book);
+  }
+  MDE_FUZZ_CHECK(r2.subject.channel == s.channel && r2.subject.venue == s.venue &&
+                 r2.subject.instrument == s.instrument && r2.subject.chained == s.chained);
+}
 
 template <std::size_t N>
 bool same(const FixedString<N>& a, const FixedString<N>& b) {

@@ -192,6 +192,11 @@ void print_stats(const ReplayRuntime<CountingStrategy>& p, const replay::Produce
     std::printf("    e.g. record %" PRIu64 ": %s\n", f.first_rejections[i].record_index,
                 describe(f.first_rejections[i].result).c_str());
   }
+  if (c.rejected_notices != 0) {
+    // A rejected frame was a lost update for the book or private stream it was for.
+    std::printf("    books or private streams a rejected frame made stale: %" PRIu64 "\n",
+                c.rejected_notices);
+  }
   std::printf("  events %" PRIu64 ": books %" PRIu64 " (dropped %" PRIu64 "), trades %" PRIu64
               ", orders %" PRIu64 ", assets %" PRIu64 ", tickers %" PRIu64 ", controls %" PRIu64
               ", resync requests %" PRIu64 "\n",

@@ -191,6 +191,17 @@ expect_in out.txt "-- 2 decoded, 0 rejected" "decode uses each line's venue deco
 expect_rc 0 "replay odd but valid lines" "$MDE" replay odd.jsonl --quiet --stats
 [ "$(frames_of)" = 4 ] || fail "replay of odd lines: $(frames_of) frames, want 4"
 expect_in out.txt "rejected 0" "replay agrees with decode"
+# A book frame the decoder rejects (9 fractional digits: more than the engine holds exactly) is a
+# lost update: the book shows stale, not its last good snapshot as live, until a good one.
+BOOK='{"response_type":"DATA","channel":"ORDERBOOK","data":{"quote_currency":"KRW","target_currency":"XRP","timestamp":1693560155038,"id":"ID","asks":[{"price":"695.5","qty":"QTY"}],"bids":[{"price":"688.3","qty":"2000"}]}}'
+book() { local f=${BOOK/ID/$1}; echo "${f/QTY/$2}"; }
+{ book 1 5000; book 2 5000.123456789; } > rejected_book.jsonl
+expect_rc 0 "replay a rejected book frame" "$MDE" replay rejected_book.jsonl --quiet --stats --dump-state rejected_book.json
+expect_in out.txt "books or private streams a rejected frame made stale: 1" "replay --stats counts what a rejection made stale"
+expect_in rejected_book.json '"coinone:XRP-KRW": {"status": "resyncing"' "a rejected book frame leaves its book stale"
+{ book 1 5000; book 2 5000.123456789; book 3 4000; } > healed_book.jsonl
+expect_rc 0 "replay a rejected book frame, then a good one" "$MDE" replay healed_book.jsonl --quiet --dump-state healed_book.json
+expect_in healed_book.json '"coinone:XRP-KRW": {"status": "live"' "the next good snapshot makes the book live again"
 { line 1; echo '99999999999999999999	{}'; line 2; echo '5	mars:1	{}'; line 3; } > bad.jsonl
 expect_rc 1 "decode with bad lines" "$MDE" decode bad.jsonl
 expect_in out.txt "2: rejected: bad_timestamp" "decode names the bad line"

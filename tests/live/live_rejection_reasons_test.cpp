@@ -4,7 +4,6 @@
 // replay of its capture).
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <cstdint>
 #include <utility>
 
@@ -19,12 +18,7 @@ namespace {
 
 using live_test::wait_until;
 
-struct BookCount {
-  std::atomic<std::uint64_t> books{0};
-  void on_book(const BookView&) noexcept { books.fetch_add(1, std::memory_order_relaxed); }
-};
-
-class LiveRejectionReasons : public live_test::SimulatorFixture<BookCount> {
+class LiveRejectionReasons : public live_test::SimulatorFixture<live_test::Recorder> {
  protected:
   LiveRejectionReasons() : SimulatorFixture("rejection-reasons") {}
   void SetUp() override { start_sim({.seed = 5, .rate = 500}); }
@@ -35,13 +29,13 @@ std::uint64_t reason(const live::SessionStats& st, DecodeStatus s) {
 }
 
 TEST_F(LiveRejectionReasons, EveryRejectedFrameIsCountedUnderItsReason) {
-  LiveRuntime<BookCount>& rt = runtime();
+  LiveRuntime<live_test::Recorder>& rt = runtime();
   live::SessionOptions o = live_test::session_to(*sim_, sim_->coinone_public_url());
   o.subscriptions = {{Channel::book, "XRP", "KRW", coinone::WireFormat::short_format}};
   rt.add_session(std::move(o));
   rt.start();
   const live::SessionStats& st = rt.session(0).stats();
-  ASSERT_TRUE(wait_until([&] { return recorder_.books.load() >= 2; }));
+  ASSERT_TRUE(wait_until([&] { return recorder_.total_books() >= 2; }));
 
   // Not JSON, three truncated frames and one with trailing content (Simulator::send_malformed).
   sim_->send_malformed(5);

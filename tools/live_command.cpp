@@ -40,6 +40,9 @@ replay::ProducerStats frame_totals_after_stop(const std::vector<SessionRow>& row
     total.frames += s.frames.load();
     total.bytes += s.bytes.load();
     total.rejected += s.decode_errors.load();
+    for (std::size_t i = 0; i < total.rejected_by_reason.size(); ++i) {
+      total.rejected_by_reason[i] += s.decode_errors_by_reason[i].load();
+    }
     total.resync_requests += s.resync_requests.load();
   }
   return total;

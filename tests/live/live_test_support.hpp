@@ -61,6 +61,11 @@ struct Recorder {
   void on_book(const BookView& b) noexcept {
     if (b.instrument < kIds) books[b.instrument].fetch_add(1, std::memory_order_relaxed);
   }
+  [[nodiscard]] std::uint64_t total_books() const noexcept {  // over every market
+    std::uint64_t n = 0;
+    for (const auto& b : books) n += b.load(std::memory_order_relaxed);
+    return n;
+  }
   void on_trade(const TradeView& t) noexcept {
     if (t.instrument < kIds) trades[t.instrument].fetch_add(1, std::memory_order_relaxed);
   }

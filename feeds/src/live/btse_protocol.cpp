@@ -61,6 +61,10 @@ class BtseProtocol final : public VenueProtocol {
   }
 
   [[nodiscard]] const std::string& ping_request() const override { return ping_; }
+  // 4280 (bad credentials: stop) and 4290 (too many connections: back off long) are Coinone's
+  // codes (protocols.md A1); BTSE documents no close that retrying cannot fix (B2), so a
+  // market-data session is never given up on a code of another venue's.
+  [[nodiscard]] CloseAction on_close(std::uint16_t) const override { return CloseAction::reconnect; }
   [[nodiscard]] std::chrono::milliseconds default_ping_interval() const override {
     return std::chrono::milliseconds(15'000);
   }

@@ -245,6 +245,7 @@ struct LiveSession::Impl {
     }
     if (!frame.assign(text)) {
       add(stats.decode_errors);  // larger than max_frame_bytes: counted, skipped
+      add(stats.decode_errors_by_reason[static_cast<std::size_t>(DecodeStatus::frame_too_large)]);
       stats.last_failure.store(SessionStage::oversized_frame, std::memory_order_relaxed);
     } else {
       // Acks and errors for subscriptions in flight, seen before the decoder so that an ERROR
@@ -255,6 +256,7 @@ struct LiveSession::Impl {
       publisher.begin_frame(rx_ns, options.connection);
       if (const DecodeResult r = decoder.decode(frame.view(), sink, options.venue); !r.ok()) {
         add(stats.decode_errors);
+        add(stats.decode_errors_by_reason[static_cast<std::size_t>(r.status)]);
         (void)publisher.report_rejected(r.subject);  // the book or stream it was for goes stale
       }
       publisher.flush();

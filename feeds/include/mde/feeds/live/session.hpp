@@ -31,6 +31,7 @@
 // the largest message seen.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -45,6 +46,7 @@
 #include "mde/core/instrument.hpp"
 #include "mde/feeds/coinone/auth.hpp"
 #include "mde/feeds/coinone/requests.hpp"
+#include "mde/feeds/decode_status.hpp"
 #include "mde/feeds/publish/event_publisher.hpp"
 
 namespace boost::asio {
@@ -170,6 +172,9 @@ struct SessionStats {
   std::atomic<std::uint64_t> frames{0};
   std::atomic<std::uint64_t> bytes{0};
   std::atomic<std::uint64_t> decode_errors{0};   // frames the decoder rejected
+  // decode_errors by DecodeStatus (an oversized frame is frame_too_large), so a live dump
+  // names its rejections as a replay of the same capture does.
+  std::array<std::atomic<std::uint64_t>, kDecodeStatusCount> decode_errors_by_reason{};
   std::atomic<std::uint64_t> requests_sent{0};   // subscriptions, pings, raw requests
   std::atomic<std::uint64_t> pings_sent{0};
   std::atomic<std::uint64_t> watchdog_fires{0};

@@ -607,14 +607,17 @@ void Simulator::stall(std::chrono::milliseconds duration) {
 }
 
 void Simulator::send_malformed(std::uint32_t count) {
-  // Not JSON, truncated mid-object, a cut string, a cut key, trailing content: each a frame a
-  // decoder must refuse (all valid UTF-8: a WebSocket text frame must be).
+  // Not JSON, truncated mid-object, a cut string, a cut key, trailing content, and (the sixth) a
+  // well-formed XRP-KRW ORDERBOOK whose quantity has 9 fractional digits, more than a client
+  // holding 8 can take exactly: each a frame a decoder must refuse (all valid UTF-8: a WebSocket
+  // text frame must be). The sixth names its market: that book missed an update.
   static constexpr std::string_view kGarbage[] = {
       "not json at all",
       R"({"response_type":"DATA","channel":"ORDERBOOK","data":{"quote_currency":"KRW","targ)",
       R"({"r":"DATA","c":"TRADE","d":{"qc":"KRW","tc":"XRP","p":"8)",
       R"({"response_type":)",
       R"({"response_type":"PONG"}})",
+      R"({"response_type":"DATA","channel":"ORDERBOOK","data":{"quote_currency":"KRW","target_currency":"XRP","timestamp":1693560155038,"id":"1693560155038001","asks":[{"price":"695.5","qty":"5000.123456789"}],"bids":[{"price":"688.3","qty":"2000"}]}})",
   };
   asio::post(impl_->ioc, [impl = impl_.get(), count] {
     impl->for_each_open([impl, count](ServerSession& s) {

@@ -5,7 +5,9 @@
 //
 //   drop                     every open connection's socket closed without a close frame
 //   stall:MS                 no data frame for MS milliseconds (sockets open, requests answered)
-//   malformed:N              N frames that are not valid JSON to every open connection
+//   malformed:N              N frames a decoder must refuse to every open connection (cut or
+//                            not JSON; the sixth of each six an XRP-KRW ORDERBOOK with a
+//                            9-fractional-digit quantity)
 //   close:CODE               a close frame with CODE (4290 too many connections, 4280 auth)
 //   btse-gap:MARKET          the next BTSE delta of MARKET skips a seqNum
 //   btse-cross:MARKET        a BTSE delta of MARKET crosses the book

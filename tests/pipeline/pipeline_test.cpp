@@ -297,6 +297,11 @@ std::string write_text_capture(const std::string& name, const std::vector<std::s
   return path;
 }
 
+// Replays `lines` (one frame each) as a text capture in the test's temporary directory.
+RunResult replay_lines(const std::string& name, const std::vector<std::string>& lines) {
+  return replay_file(write_text_capture(name, lines), {});
+}
+
 // Found by an independent book reference model: a frame the decoder rejects (here 9 fractional
 // digits, more than the engine holds exactly) is a lost update, yet the book it was for stayed
 // live on its previous snapshot; a market that always sent such numbers never updated and never
@@ -310,18 +315,16 @@ TEST(ReplayPipeline, ARejectedBookFrameMakesItsBookStaleUntilTheNextGoodSnapshot
     f.replace(f.find("5000"), 4, qty);
     return f;
   };
-  const std::string cut = write_text_capture(
-      "rejected_book_cut.jsonl", {frame("1", "5000"), frame("2", "5000.123456789")});
-  const RunResult stale = replay_file(cut, {});
+  const RunResult stale =
+      replay_lines("rejected_book_cut.jsonl", {frame("1", "5000"), frame("2", "5000.123456789")});
   EXPECT_EQ(stale.producer.rejected, 1u);
   EXPECT_EQ(stale.engine.rejected_notices, 1u);
   EXPECT_EQ(stale.strategy.books_not_live, 1u);
   EXPECT_EQ(stale.state.find("\"status\": \"live\""), std::string::npos) << stale.state;
 
-  const std::string healed = write_text_capture(
+  const RunResult live = replay_lines(
       "rejected_book_healed.jsonl",
       {frame("1", "5000"), frame("2", "5000.123456789"), frame("3", "4000")});
-  const RunResult live = replay_file(healed, {});
   EXPECT_EQ(live.strategy.books_live_again, 1u);
   EXPECT_NE(live.state.find("\"status\": \"live\""), std::string::npos) << live.state;
   EXPECT_NE(live.state.find("\"4000\""), std::string::npos) << live.state;
@@ -339,19 +342,17 @@ TEST(ReplayPipeline, ARejectedBtseBookFrameIsJudgedByTheSeqNumChain) {
            R"(,"prevSeqNum":)" + std::to_string(seq - 1) +
            R"(,"type":"delta","timestamp":1565135165700,"symbol":"BTC-USD"}})";
   };
-  const std::string junk_then_chain = write_text_capture(
-      "rejected_btse_junk.jsonl",
-      {snapshot, delta(11, "1"), delta(12, "0.123456789"), delta(12, "2")});
-  const RunResult kept = replay_file(junk_then_chain, {});
+  const RunResult kept =
+      replay_lines("rejected_btse_junk.jsonl",
+                   {snapshot, delta(11, "1"), delta(12, "0.123456789"), delta(12, "2")});
   EXPECT_EQ(kept.producer.rejected, 1u);
   EXPECT_EQ(kept.engine.rejected_notices, 0u);
   EXPECT_EQ(kept.strategy.books_not_live, 0u);
   EXPECT_NE(kept.state.find("\"status\": \"live\""), std::string::npos) << kept.state;
 
-  const std::string lost = write_text_capture(
-      "rejected_btse_lost.jsonl",
-      {snapshot, delta(11, "1"), delta(12, "0.123456789"), delta(13, "2")});
-  const RunResult gap = replay_file(lost, {});
+  const RunResult gap =
+      replay_lines("rejected_btse_lost.jsonl",
+                   {snapshot, delta(11, "1"), delta(12, "0.123456789"), delta(13, "2")});
   EXPECT_EQ(gap.strategy.gaps, 1u);
   EXPECT_EQ(gap.state.find("\"status\": \"live\""), std::string::npos) << gap.state;
 }

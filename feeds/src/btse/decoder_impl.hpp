@@ -88,7 +88,8 @@ struct Decoder::Impl {
   // A control's market: looked up only, kNoInstrument when unknown.
   [[nodiscard]] InstrumentId lookup(std::string_view symbol) const noexcept;
   [[nodiscard]] ParsedControl* next_control(const char* field, DecodeResult& r) noexcept;
-  [[nodiscard]] RejectedSubject rejected_subject() const noexcept;
+  // Rejections only: out of line, off the accepting path.
+  [[nodiscard, gnu::cold, gnu::noinline]] RejectedSubject rejected_subject() const noexcept;
 
   // book_frame.cpp
   DecodeResult parse_book(od::value data) noexcept;

@@ -213,24 +213,27 @@ class EventPublisher {
     ++stats_.dropped;
     ++dropped_since_notice_;
     drops_pending_ = true;
-    Channel lost = Channel::none;  // trades, tickers, control: nothing downstream goes stale
-    switch (e.header.kind) {
-      case EventKind::book: lost = Channel::book; break;
-      case EventKind::order: lost = Channel::orders; break;
-      case EventKind::asset: lost = Channel::assets; break;
-      case EventKind::control:
-        // A lost `rejected` notice: its stream still missed an update.
-        if (e.control.type == ControlType::rejected) lost = e.control.channel;
-        break;
-      default: break;
-    }
-    switch (lost) {
+    switch (stream_touched(e)) {
       case Channel::book:
         if (e.header.instrument < dropped_books_.size()) dropped_books_.set(e.header.instrument);
         break;
       case Channel::orders: dropped_orders_ = true; break;
       case Channel::assets: dropped_assets_ = true; break;
       default: break;
+    }
+  }
+
+  // The stream whose state `e` changes: a book, the order or the balance stream; for a lost
+  // `rejected` notice the one it reported (that stream still missed an update). Trades,
+  // tickers and venue controls change nothing that goes stale.
+  [[nodiscard]] static Channel stream_touched(const Event& e) noexcept {
+    switch (e.header.kind) {
+      case EventKind::book: return Channel::book;
+      case EventKind::order: return Channel::orders;
+      case EventKind::asset: return Channel::assets;
+      case EventKind::control:
+        return e.control.type == ControlType::rejected ? e.control.channel : Channel::none;
+      default: return Channel::none;
     }
   }
 
